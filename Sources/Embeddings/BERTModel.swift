@@ -1,0 +1,157 @@
+import COpenBLAS
+
+/// The BERT encoder forward pass on `cblas_sgemm`, for groups of unpadded sequences.
+///
+/// Position-wise layers (the Q/K/V, attention-output and feed-forward projections, LayerNorm, GELU) see a
+/// group's sequences packed row after row, so each projection is one matrix multiply over all their tokens;
+/// attention runs per sequence and per head on that sequence's rows only. No padding is ever computed and
+/// no attention mask is needed.
+struct BERTModel: Sendable {
+    let configuration: BERTConfiguration
+    let weights: BERTWeights
+
+    /// Runs `group` (token id sequences, each with its `[CLS]`/`[SEP]`) through the encoder and writes one
+    /// pooled, not yet normalised, vector per sequence to `output(i)`.
+    ///
+    /// - Precondition: the group's total length fits `scratch.rowCapacity`, each sequence is at most
+    ///   `scratch.sequenceCapacity` long and every id is below `vocabularySize`.
+    func encode(_ group: [[Int32]], scratch: EncoderScratch, output: (Int) -> UnsafeMutablePointer<Float>) {
+        let c = configuration
+        let h = c.hiddenSize
+        let rows = group.reduce(0) { $0 + $1.count }
+        precondition(rows <= scratch.rowCapacity, "group of \(rows) tokens exceeds the scratch capacity")
+        let hidden = scratch.hidden
+
+        // Embeddings: word + position + token type 0, then LayerNorm.
+        var row = 0
+        for ids in group {
+            precondition(ids.count <= scratch.sequenceCapacity, "sequence longer than the scratch capacity")
+            for (position, id) in ids.enumerated() {
+                precondition(id >= 0 && Int(id) < c.vocabularySize, "token id \(id) outside the vocabulary")
+                let target = hidden + (row + position) * h
+                target.update(from: weights.wordEmbeddings + Int(id) * h, count: h)
+                Kernels.accumulate(weights.positionEmbeddings + position * h, into: target, count: h)
+                Kernels.accumulate(weights.tokenTypeEmbeddings, into: target, count: h)
+            }
+            row += ids.count
+        }
+        Kernels.layerNorm(hidden, rows: rows, columns: h, gamma: weights.embeddingNorm.gamma,
+                          beta: weights.embeddingNorm.beta, epsilon: c.layerNormEpsilon)
+
+        for layer in weights.layers {
+            project(hidden, rows: rows, through: layer.query, into: scratch.query)
+            project(hidden, rows: rows, through: layer.key, into: scratch.key)
+            project(hidden, rows: rows, through: layer.value, into: scratch.value)
+            Kernels.addBias(scratch.query, rows: rows, columns: h, bias: layer.query.bias)
+            Kernels.addBias(scratch.key, rows: rows, columns: h, bias: layer.key.bias)
+            Kernels.addBias(scratch.value, rows: rows, columns: h, bias: layer.value.bias)
+            var offset = 0
+            for ids in group {
+                attend(rowsFrom: offset, length: ids.count, scratch: scratch)
+                offset += ids.count
+            }
+            project(scratch.context, rows: rows, through: layer.attentionOutput, into: scratch.update)
+            Kernels.addBiasResidualLayerNorm(hidden, update: scratch.update, rows: rows, columns: h,
+                                             bias: layer.attentionOutput.bias, gamma: layer.attentionNorm.gamma,
+                                             beta: layer.attentionNorm.beta, epsilon: c.layerNormEpsilon)
+            project(hidden, rows: rows, through: layer.intermediate, into: scratch.intermediate)
+            Kernels.addBiasGELU(scratch.intermediate, rows: rows, columns: c.intermediateSize,
+                                bias: layer.intermediate.bias)
+            project(scratch.intermediate, rows: rows, through: layer.output, into: scratch.update)
+            Kernels.addBiasResidualLayerNorm(hidden, update: scratch.update, rows: rows, columns: h,
+                                             bias: layer.output.bias, gamma: layer.outputNorm.gamma,
+                                             beta: layer.outputNorm.beta, epsilon: c.layerNormEpsilon)
+        }
+
+        row = 0
+        for (index, ids) in group.enumerated() {
+            let target = output(index)
+            switch c.pooling {
+            case .cls:
+                target.update(from: hidden + row * h, count: h)
+            case .mean:
+                target.update(from: hidden + row * h, count: h)
+                for position in 1..<ids.count {
+                    Kernels.accumulate(hidden + (row + position) * h, into: target, count: h)
+                }
+                Kernels.scale(target, count: h, by: 1 / Float(ids.count))
+            }
+            row += ids.count
+        }
+    }
+
+    /// Masked-free multi-head self-attention of one sequence (rows `start ..< start + length` of the packed
+    /// Q, K, V), writing its context rows: softmax(Q_h·K_hᵀ / √d)·V_h for every head h.
+    private func attend(rowsFrom start: Int, length: Int, scratch: EncoderScratch) {
+        let h = configuration.hiddenSize
+        let d = configuration.headSize
+        let scale = 1 / Float(d).squareRoot()
+        let n = Int32(length)
+        for head in 0..<configuration.headCount {
+            let offset = start * h + head * d
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(d), scale,
+                        scratch.query + offset, Int32(h), scratch.key + offset, Int32(h),
+                        0, scratch.scores, n)
+            Kernels.softmax(scratch.scores, rows: length, columns: length, stride: length)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(d), n, 1,
+                        scratch.scores, n, scratch.value + offset, Int32(h),
+                        0, scratch.context + offset, Int32(h))
+        }
+    }
+
+    /// `output = input·Wᵀ` for `rows` rows (bias added by the caller's fused kernel).
+    private func project(_ input: UnsafeMutablePointer<Float>, rows: Int, through linear: BERTWeights.Linear,
+                         into output: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(linear.outputs),
+                    Int32(linear.inputs), 1, input, Int32(linear.inputs), linear.weight, Int32(linear.inputs),
+                    0, output, Int32(linear.outputs))
+    }
+}
+
+/// Working memory of one encoder thread: the packed activations of a group and one attention score matrix.
+///
+/// One allocation, reused across groups and calls (see ``ScratchPool``).
+///
+/// - Important: used by one thread at a time; ownership passes between threads only through
+///   ``ScratchPool``, whose lock orders the hand-over.
+final class EncoderScratch: @unchecked Sendable {
+    /// Most tokens a group may hold.
+    let rowCapacity: Int
+    /// Longest single sequence.
+    let sequenceCapacity: Int
+    let hidden: UnsafeMutablePointer<Float>
+    let query: UnsafeMutablePointer<Float>
+    let key: UnsafeMutablePointer<Float>
+    let value: UnsafeMutablePointer<Float>
+    let context: UnsafeMutablePointer<Float>
+    let update: UnsafeMutablePointer<Float>
+    let intermediate: UnsafeMutablePointer<Float>
+    let scores: UnsafeMutablePointer<Float>
+    private let storage: UnsafeMutableRawPointer
+
+    init(configuration: BERTConfiguration, rowCapacity: Int) {
+        self.rowCapacity = rowCapacity
+        sequenceCapacity = configuration.maxSequenceLength
+        // Round every buffer to 64 bytes (16 floats) so that each starts on a cache line.
+        func rounded(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+        let block = rounded(rowCapacity * configuration.hiddenSize)
+        let intermediateCount = rounded(rowCapacity * configuration.intermediateSize)
+        let scoresCount = rounded(sequenceCapacity * sequenceCapacity)
+        let total = 6 * block + intermediateCount + scoresCount
+        storage = UnsafeMutableRawPointer.allocate(byteCount: total * MemoryLayout<Float>.stride, alignment: 64)
+        let floats = storage.bindMemory(to: Float.self, capacity: total)
+        floats.initialize(repeating: 0, count: total)
+        hidden = floats
+        query = floats + block
+        key = floats + 2 * block
+        value = floats + 3 * block
+        context = floats + 4 * block
+        update = floats + 5 * block
+        intermediate = floats + 6 * block
+        scores = intermediate + intermediateCount
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+}

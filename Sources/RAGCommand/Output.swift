@@ -1,0 +1,72 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writing to the terminal: results on stdout (one JSON object with `--json`), progress and logs on stderr.
+enum Output {
+    /// Whether stderr is a terminal (progress lines are shown only then, unless asked for).
+    static let stderrIsTerminal = isatty(2) != 0
+
+    /// Prints `value` as one JSON object on stdout (keys sorted, so output is stable).
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// Writes a line to stderr.
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// A progress line on stderr, redrawn in place when stderr is a terminal: count, rate and ETA.
+final class ProgressLine: @unchecked Sendable {
+    private let label: String
+    private let total: Int?
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private let enabled: Bool
+    private let lock = NSLock()
+
+    init(_ label: String, total: Int?, enabled: Bool = Output.stderrIsTerminal) {
+        self.label = label
+        self.total = total
+        self.enabled = enabled
+    }
+
+    /// Redraws with `done` items finished (at most ten times a second).
+    func update(_ done: Int, force: Bool = false) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(start), 1e-9)
+        let rate = Double(done) / elapsed
+        var line = "\r\(label): \(done)"
+        if let total {
+            line += "/\(total)"
+            if rate > 0, done < total {
+                line += String(format: ", %.0f/s, ETA %.0f s", rate, Double(total - done) / rate)
+            } else {
+                line += String(format: ", %.0f/s", rate)
+            }
+        } else {
+            line += String(format: ", %.0f/s", rate)
+        }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+    }
+
+    /// Ends the line.
+    func finish(_ done: Int) {
+        guard enabled else { return }
+        update(done, force: true)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}

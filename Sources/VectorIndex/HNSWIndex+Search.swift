@@ -1,0 +1,193 @@
+import Foundation
+
+extension HNSWIndex {
+    /// The `k` nearest live vectors to `query`, nearest first, without duplicates.
+    ///
+    /// - Parameters:
+    ///   - query: a vector of `dimension` floats (normalised here for cosine).
+    ///   - k: how many results at most.
+    ///   - ef: candidate list size (raised to `k`); defaults to the configuration's `expansionSearch`.
+    ///   - filter: only labels it allows are returned. When it passes at most `exactFilterThreshold` vectors,
+    ///     they are scanned exactly, since a graph walk finds few of a rare subset.
+    /// - Throws: `IndexError.dimensionMismatch`.
+    /// - Important: safe to call from any number of threads at once.
+    public func search(_ query: [Float], k: Int, ef: Int? = nil, filter: SearchFilter? = nil) throws
+        -> [SearchResult]
+    {
+        guard query.count == configuration.dimension else {
+            throw IndexError.dimensionMismatch(expected: configuration.dimension, actual: query.count)
+        }
+        guard k > 0 else { return [] }
+        var q = query
+        if configuration.metric == .cosine { Distance.normalize(&q) }
+        return lock.withReadLock {
+            scratchPool.withScratch { scratch in
+                q.withUnsafeBufferPointer { storage.prepare($0.baseAddress!, into: scratch.query) }
+                return searchLocked(scratch, k: k, ef: max(ef ?? configuration.expansionSearch, k), filter: filter)
+            }
+        }
+    }
+
+    /// Searches many queries on `threads` threads; results are in query order.
+    public func search(
+        batch queries: [[Float]], k: Int, ef: Int? = nil, filter: SearchFilter? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws -> [[SearchResult]] {
+        for q in queries where q.count != configuration.dimension {
+            throw IndexError.dimensionMismatch(expected: configuration.dimension, actual: q.count)
+        }
+        let results = ResultSlots<[SearchResult]>(count: queries.count)
+        let workers = max(1, min(threads, queries.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < queries.count {
+                results[i] = (try? search(queries[i], k: k, ef: ef, filter: filter)) ?? []
+                i += workers
+            }
+        }
+        return results.values
+    }
+
+    private func searchLocked(_ scratch: SearchScratch, k: Int, ef: Int, filter: SearchFilter?) -> [SearchResult] {
+        guard entryPoint >= 0 else { return [] }
+        if let filter, let exact = exactFilteredSearch(scratch, k: k, filter: filter) {
+            return exact
+        }
+        var entry = entryPoint
+        var entryDistance = storage.distance(scratch.query, Int(entry))
+        if maxLevel > 0 {
+            for level in stride(from: maxLevel, to: 0, by: -1) {
+                greedyDescent(scratch, from: &entry, distance: &entryDistance, level: level, locking: false)
+            }
+        }
+        let accepts: ((Int32) -> Bool)?
+        if let filter {
+            accepts = { [labels, isDeleted] slot in !isDeleted[Int(slot)] && filter.allows(labels[Int(slot)]) }
+        } else if deletedCount > 0 {
+            accepts = { [isDeleted] slot in !isDeleted[Int(slot)] }
+        } else {
+            accepts = nil
+        }
+        searchLayer(scratch, entry: entry, entryDistance: entryDistance, ef: ef, level: 0, locking: false,
+                    accepts: accepts)
+        var found = scratch.results.items
+        if storage.reranks {
+            for i in found.indices {
+                found[i].distance = storage.exactDistance(scratch.query, Int(found[i].slot))
+            }
+        }
+        found.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.slot < $1.slot) }
+        return found.prefix(k).map { SearchResult(label: labels[Int($0.slot)], distance: $0.distance) }
+    }
+
+    /// When `filter` passes few enough vectors, their exact top `k`; otherwise nil (walk the graph).
+    private func exactFilteredSearch(_ scratch: SearchScratch, k: Int, filter: SearchFilter) -> [SearchResult]? {
+        let threshold = configuration.exactFilterThreshold
+        var slots: [Int32] = []
+        switch filter {
+        case let .labels(set):
+            guard set.count <= threshold else { return nil }
+            slots = set.compactMap { labelToSlot[$0] }
+        case let .predicate(allows):
+            // Estimate the passing share on an even sample before paying for a full scan.
+            let n = labels.count
+            let sampleSize = min(n, 512)
+            var passing = 0
+            for i in 0..<sampleSize {
+                let slot = i * n / sampleSize
+                if !isDeleted[slot], allows(labels[slot]) { passing += 1 }
+            }
+            let estimate = Double(passing) / Double(max(sampleSize, 1)) * Double(n)
+            guard estimate <= Double(threshold) * 2 else { return nil }
+            for slot in 0..<n where !isDeleted[slot] && allows(labels[slot]) {
+                slots.append(Int32(slot))
+                if slots.count > threshold { return nil }
+            }
+        }
+        var top = TopK(k: k)
+        for slot in slots {
+            top.offer(distance: storage.exactDistance(scratch.query, Int(slot)), slot: slot)
+        }
+        return top.sorted().map { SearchResult(label: labels[Int($0.slot)], distance: $0.distance) }
+    }
+
+    /// Greedy search with ef = 1 on one level: moves `entry` to a local minimum of the distance to the query.
+    func greedyDescent(
+        _ scratch: SearchScratch, from entry: inout Int32, distance: inout Float, level: Int, locking: Bool
+    ) {
+        var changed = true
+        while changed {
+            changed = false
+            copyNeighbors(of: entry, level: level, locking: locking, into: &scratch.neighborCopy)
+            for neighbor in scratch.neighborCopy {
+                let d = storage.distance(scratch.query, Int(neighbor))
+                if d < distance {
+                    distance = d
+                    entry = neighbor
+                    changed = true
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func copyNeighbors(of slot: Int32, level: Int, locking: Bool, into buffer: inout [Int32]) {
+        buffer.removeAll(keepingCapacity: true)
+        if locking {
+            nodeLocks.withLock(for: slot) { buffer.append(contentsOf: graph.neighbors(of: slot, onLevel: level)) }
+        } else {
+            buffer.append(contentsOf: graph.neighbors(of: slot, onLevel: level))
+        }
+    }
+
+    /// Beam search on one level (paper, Algorithm 2). Leaves the best `ef` accepted nodes in `scratch.results`
+    /// (a max-heap). Nodes that `accepts` rejects (tombstones, filtered out) are traversed but not kept, and the
+    /// search goes on until `ef` accepted nodes are found or the reachable graph is exhausted.
+    func searchLayer(
+        _ scratch: SearchScratch, entry: Int32, entryDistance: Float, ef: Int, level: Int, locking: Bool,
+        accepts: ((Int32) -> Bool)?
+    ) {
+        scratch.visited.reset(count: labels.count)
+        scratch.candidates.removeAll()
+        scratch.results.removeAll()
+        _ = scratch.visited.testAndSet(entry)
+        scratch.candidates.push(Candidate(distance: entryDistance, slot: entry))
+        if accepts?(entry) ?? true {
+            scratch.results.push(Candidate(distance: entryDistance, slot: entry))
+        }
+        var bound = scratch.results.isEmpty ? Float.infinity : scratch.results.top.distance
+
+        while !scratch.candidates.isEmpty {
+            let current = scratch.candidates.top
+            if current.distance > bound && scratch.results.count >= ef { break }
+            scratch.candidates.pop()
+            copyNeighbors(of: current.slot, level: level, locking: locking, into: &scratch.neighborCopy)
+            for neighbor in scratch.neighborCopy {
+                if scratch.visited.testAndSet(neighbor) { continue }
+                let d = storage.distance(scratch.query, Int(neighbor))
+                guard scratch.results.count < ef || d < bound else { continue }
+                scratch.candidates.push(Candidate(distance: d, slot: neighbor))
+                if accepts?(neighbor) ?? true {
+                    scratch.results.push(Candidate(distance: d, slot: neighbor))
+                    if scratch.results.count > ef { scratch.results.pop() }
+                }
+                if !scratch.results.isEmpty { bound = scratch.results.top.distance }
+            }
+        }
+    }
+}
+
+/// Per-index result slots written by several threads, each to its own index.
+final class ResultSlots<Element>: @unchecked Sendable {
+    private var storage: [Element?]
+    private let mutex = Mutex()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Element {
+        get { mutex.withLock { storage[index]! } }
+        set { mutex.withLock { storage[index] = newValue } }
+    }
+
+    var values: [Element] { mutex.withLock { storage.map { $0! } } }
+}

