@@ -5,7 +5,7 @@ import PackageDescription
 /// features from the C importer, so `-Xcc -march=x86-64-v3` changes Swift code generation too. Without it,
 /// `addProduct` and Float16 conversions become library calls (see ../shared/PERF.md).
 let hotSwiftSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-march=x86-64-v3"]),
+    .unsafeFlags(["-Xcc", "-march=x86-64-v3", "-enforce-exclusivity=unchecked"]),
 ]
 
 let package = Package(
@@ -33,9 +33,14 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(
+            name: "CSupport",
+            cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3"])]
+        ),
+        .target(
             name: "VectorIndex",
             dependencies: [
                 "COpenBLAS",
+                "CSupport",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: hotSwiftSettings

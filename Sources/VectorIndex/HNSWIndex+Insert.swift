@@ -75,19 +75,19 @@ extension HNSWIndex {
             let base = buffer.baseAddress!
             var start = 0
             if entryPoint < 0 {
-                insertLinks(Int32(first), vector: base)
+                insertLinks(Int32(first), vector: base, locking: false)
                 start = 1
             }
             let workers = max(1, min(threads, n - start))
             if workers == 1 {
-                for i in start..<n { insertLinks(Int32(first + i), vector: base + i * d) }
+                for i in start..<n { insertLinks(Int32(first + i), vector: base + i * d, locking: false) }
             } else {
                 let shared = UncheckedSendable(base)
                 let firstParallel = start
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     var i = firstParallel + worker
                     while i < n {
-                        insertLinks(Int32(first + i), vector: shared.value + i * d)
+                        insertLinks(Int32(first + i), vector: shared.value + i * d, locking: true)
                         i += workers
                     }
                 }
@@ -111,8 +111,9 @@ extension HNSWIndex {
     /// Links slot `q` into the graph (paper, Algorithm 1): greedy descent to its level, then on each level
     /// below a beam search for efConstruction candidates, the neighbour-selection heuristic, and mutual links.
     ///
-    /// - Important: runs on worker threads; reads and writes neighbour lists only under `nodeLocks`.
-    func insertLinks(_ q: Int32, vector: UnsafePointer<Float>) {
+    /// - Parameter locking: whether other threads insert at the same time; if so, neighbour lists are read and
+    ///   written only under `nodeLocks` (a lone inserter skips them: they cost a tenth of a build).
+    func insertLinks(_ q: Int32, vector: UnsafePointer<Float>, locking: Bool) {
         scratchPool.withScratch { scratch in
             storage.prepare(vector, into: scratch.query)
             let level = graph.level(of: q)
@@ -134,20 +135,22 @@ extension HNSWIndex {
             var entryDistance = storage.distance(scratch.query, Int(entry))
             if top > level {
                 for lc in stride(from: top, to: level, by: -1) {
-                    greedyDescent(scratch, from: &entry, distance: &entryDistance, level: lc, locking: true)
+                    greedyDescent(scratch, from: &entry, distance: &entryDistance, level: lc, locking: locking)
                 }
             }
             for lc in stride(from: min(top, level), through: 0, by: -1) {
                 searchLayer(
                     scratch, entry: entry, entryDistance: entryDistance, ef: configuration.expansionAdd,
-                    level: lc, locking: true, accepts: nil)
+                    level: lc, locking: locking, accepts: nil)
                 let found = scratch.results.items.sorted { $0.distance < $1.distance }
                 let selected = selectNeighbors(found, maxCount: configuration.connectivity)
-                nodeLocks.withLock(for: q) {
+                withNodeLock(q, if: locking) {
                     graph.setNeighbors(of: q, onLevel: lc, to: selected.lazy.map(\.slot))
                 }
                 for neighbor in selected {
-                    connect(neighbor.slot, to: q, distance: neighbor.distance, level: lc)
+                    withNodeLock(neighbor.slot, if: locking) {
+                        connect(neighbor.slot, to: q, distance: neighbor.distance, level: lc)
+                    }
                 }
                 entry = found[0].slot
                 entryDistance = found[0].distance
@@ -155,9 +158,15 @@ extension HNSWIndex {
         }
     }
 
+    @inline(__always)
+    private func withNodeLock(_ slot: Int32, if locking: Bool, _ body: () -> Void) {
+        if locking { nodeLocks.withLock(for: slot, body) } else { body() }
+    }
+
     /// Adds `q` to the list of `node` on `level`; when the list is full, re-selects it with the heuristic.
+    /// The caller holds the node's lock when other threads insert.
     private func connect(_ node: Int32, to q: Int32, distance: Float, level: Int) {
-        nodeLocks.withLock(for: node) {
+        do {
             let list = graph.list(of: node, onLevel: level)
             let count = Int(list[0])
             for i in 0..<count where list[1 + i] == q { return }

@@ -70,7 +70,7 @@ extension HNSWIndex {
         }
         searchLayer(scratch, entry: entry, entryDistance: entryDistance, ef: ef, level: 0, locking: false,
                     accepts: accepts)
-        var found = scratch.results.items
+        var found = Array(scratch.results.items)
         if storage.reranks {
             for i in found.indices {
                 found[i].distance = storage.exactDistance(scratch.query, Int(found[i].slot))
@@ -118,8 +118,7 @@ extension HNSWIndex {
         var changed = true
         while changed {
             changed = false
-            copyNeighbors(of: entry, level: level, locking: locking, into: &scratch.neighborCopy)
-            for neighbor in scratch.neighborCopy {
+            for neighbor in neighbors(of: entry, level: level, locking: locking, scratch: scratch) {
                 let d = storage.distance(scratch.query, Int(neighbor))
                 if d < distance {
                     distance = d
@@ -130,48 +129,62 @@ extension HNSWIndex {
         }
     }
 
+    /// The neighbours of `slot`: read in place during searches (no writer runs then), copied under the node's
+    /// lock during construction.
     @inline(__always)
-    private func copyNeighbors(of slot: Int32, level: Int, locking: Bool, into buffer: inout [Int32]) {
-        buffer.removeAll(keepingCapacity: true)
-        if locking {
-            nodeLocks.withLock(for: slot) { buffer.append(contentsOf: graph.neighbors(of: slot, onLevel: level)) }
-        } else {
-            buffer.append(contentsOf: graph.neighbors(of: slot, onLevel: level))
+    private func neighbors(
+        of slot: Int32, level: Int, locking: Bool, scratch: SearchScratch
+    ) -> UnsafeBufferPointer<Int32> {
+        guard locking else { return UnsafeBufferPointer(graph.neighbors(of: slot, onLevel: level)) }
+        return nodeLocks.withLock(for: slot) {
+            let list = graph.neighbors(of: slot, onLevel: level)
+            scratch.neighborCopy.update(from: list.baseAddress!, count: list.count)
+            return UnsafeBufferPointer(start: scratch.neighborCopy, count: list.count)
         }
     }
 
     /// Beam search on one level (paper, Algorithm 2). Leaves the best `ef` accepted nodes in `scratch.results`
-    /// (a max-heap). Nodes that `accepts` rejects (tombstones, filtered out) are traversed but not kept, and the
-    /// search goes on until `ef` accepted nodes are found or the reachable graph is exhausted.
+    /// (farthest on top). Nodes that `accepts` rejects (tombstones, filtered out) are traversed but not kept, and
+    /// the search goes on until `ef` accepted nodes are found or the reachable graph is exhausted.
     func searchLayer(
         _ scratch: SearchScratch, entry: Int32, entryDistance: Float, ef: Int, level: Int, locking: Bool,
         accepts: ((Int32) -> Bool)?
     ) {
-        scratch.visited.reset(count: labels.count)
-        scratch.candidates.removeAll()
-        scratch.results.removeAll()
-        _ = scratch.visited.testAndSet(entry)
-        scratch.candidates.push(Candidate(distance: entryDistance, slot: entry))
-        if accepts?(entry) ?? true {
-            scratch.results.push(Candidate(distance: entryDistance, slot: entry))
+        let visited = scratch.visited
+        visited.reset(count: labels.count)
+        // The heaps are structs over unsafe buffers: work on local copies and store them back at the end.
+        var candidates = scratch.candidates
+        var results = scratch.results
+        defer {
+            scratch.candidates = candidates
+            scratch.results = results
         }
-        var bound = scratch.results.isEmpty ? Float.infinity : scratch.results.top.distance
+        candidates.removeAll()
+        results.removeAll()
+        _ = visited.testAndSet(entry)
+        candidates.push(Candidate(distance: entryDistance, slot: entry))
+        if accepts?(entry) ?? true {
+            results.push(Candidate(distance: entryDistance, slot: entry))
+        }
+        var bound = results.isEmpty ? Float.infinity : results.top.distance
 
-        while !scratch.candidates.isEmpty {
-            let current = scratch.candidates.top
-            if current.distance > bound && scratch.results.count >= ef { break }
-            scratch.candidates.pop()
-            copyNeighbors(of: current.slot, level: level, locking: locking, into: &scratch.neighborCopy)
-            for neighbor in scratch.neighborCopy {
-                if scratch.visited.testAndSet(neighbor) { continue }
+        while !candidates.isEmpty {
+            let current = candidates.top
+            if current.distance > bound && results.count >= ef { break }
+            candidates.pop()
+            let list = neighbors(of: current.slot, level: level, locking: locking, scratch: scratch)
+            if let first = list.first { storage.prefetch(Int(first)) }
+            for (i, neighbor) in list.enumerated() {
+                if i &+ 1 < list.count { storage.prefetch(Int(list[i &+ 1])) }
+                if visited.testAndSet(neighbor) { continue }
                 let d = storage.distance(scratch.query, Int(neighbor))
-                guard scratch.results.count < ef || d < bound else { continue }
-                scratch.candidates.push(Candidate(distance: d, slot: neighbor))
+                guard results.count < ef || d < bound else { continue }
+                candidates.push(Candidate(distance: d, slot: neighbor))
                 if accepts?(neighbor) ?? true {
-                    scratch.results.push(Candidate(distance: d, slot: neighbor))
-                    if scratch.results.count > ef { scratch.results.pop() }
+                    results.push(Candidate(distance: d, slot: neighbor))
+                    if results.count > ef { results.pop() }
                 }
-                if !scratch.results.isEmpty { bound = scratch.results.top.distance }
+                if !results.isEmpty { bound = results.top.distance }
             }
         }
     }

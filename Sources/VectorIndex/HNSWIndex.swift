@@ -215,19 +215,26 @@ public final class HNSWIndex: @unchecked Sendable {
     }
 }
 
-/// Per-search working memory (visited set, heaps, query buffer), pooled so that a search allocates nothing.
+/// Per-search working memory (visited set, heaps, query buffer, a neighbour-list copy), pooled so that a
+/// search allocates nothing.
 final class SearchScratch {
     let visited: VisitedSet
     let query: QueryBuffer
-    var candidates = CandidateHeap(isMaxHeap: false, capacity: 256)
-    var results = CandidateHeap(isMaxHeap: true, capacity: 256)
-    var neighborCopy: [Int32]
+    var candidates = CandidateHeap<NearestFirst>(capacity: 256)
+    var results = CandidateHeap<FarthestFirst>(capacity: 256)
+    /// Room for one neighbour list, copied under its lock during construction.
+    let neighborCopy: UnsafeMutablePointer<Int32>
 
     init(stride: Int, maxNeighbors: Int) {
         visited = VisitedSet(capacity: 1024)
         query = QueryBuffer(stride: stride)
-        neighborCopy = []
-        neighborCopy.reserveCapacity(maxNeighbors)
+        neighborCopy = .allocate(capacity: maxNeighbors + 1)
+    }
+
+    deinit {
+        candidates.deallocate()
+        results.deallocate()
+        neighborCopy.deallocate()
     }
 }
 

@@ -1,3 +1,5 @@
+import CSupport
+
 /// Contiguous, 64-byte aligned storage of the vectors an index traverses, one row a slot, in Float32, Float16 or
 /// Int8 codes; for the compact kinds an optional Float32 copy re-ranks the final candidates.
 ///
@@ -167,6 +169,14 @@ final class VectorStorage {
             query.int8.update(repeating: 0, count: stride)
             query.scale = Self.quantize(vector, count: dimension, into: query.int8)
         }
+    }
+
+    /// Starts loading row `slot` into the cache (its first two lines).
+    @inline(__always)
+    func prefetch(_ slot: Int) {
+        let row = codes + slot &* rowBytes
+        rag_prefetch(row)
+        if rowBytes > 64 { rag_prefetch(row + 64) }
     }
 
     /// Distance from a prepared query to row `slot` through the stored codes.
