@@ -6,13 +6,19 @@ RAG := .build/release/rag
 
 setup:
 	bash scripts/setup.sh
+	bash scripts/install-llm.sh >/dev/null
 
 build: setup
 	$(SWIFT) build -c release
 
-# The main job on shipped data. Until ingest lands this is the vector core on a seeded synthetic set.
+# The main job on the shipped sample corpus: ingest it, query it, generate a grounded qa dataset with the
+# local LLM (rag starts and stops the server), and show a few samples.
 demo: build
-	$(RAG) bench ann --n 20000 --dim 128 --queries 500 --ef 16,32,64,128
+	mkdir -p out
+	$(RAG) ingest corpora/postgresql-sample --db out/demo.db
+	$(RAG) query "How do I restore a database from a pg_dump backup?" --db out/demo.db -k 3
+	$(RAG) generate --task corpora/postgresql-qa.yaml --db out/demo.db --out out/demo-qa.jsonl
+	head -n 3 out/demo-qa.jsonl
 
 # Tests run in release mode: SIMD and BLAS code is 200-400x slower in debug builds.
 test: setup

@@ -39,28 +39,29 @@ struct BERTModel: Sendable {
                           beta: weights.embeddingNorm.beta, epsilon: c.layerNormEpsilon)
 
         for layer in weights.layers {
-            project(hidden, rows: rows, through: layer.query, into: scratch.query)
-            project(hidden, rows: rows, through: layer.key, into: scratch.key)
-            project(hidden, rows: rows, through: layer.value, into: scratch.value)
-            Kernels.addBias(scratch.query, rows: rows, columns: h, bias: layer.query.bias)
-            Kernels.addBias(scratch.key, rows: rows, columns: h, bias: layer.key.bias)
-            Kernels.addBias(scratch.value, rows: rows, columns: h, bias: layer.value.bias)
+            // Q, K, V: rows start as the bias, the GEMM adds x·Wᵀ (beta = 1).
+            for (linear, target) in [(layer.query, scratch.query), (layer.key, scratch.key),
+                                     (layer.value, scratch.value)] {
+                Kernels.fillRows(target, rows: rows, columns: h, with: linear.bias)
+                project(hidden, rows: rows, through: linear, into: target, accumulate: true)
+            }
             var offset = 0
             for ids in group {
                 attend(rowsFrom: offset, length: ids.count, scratch: scratch)
                 offset += ids.count
             }
-            project(scratch.context, rows: rows, through: layer.attentionOutput, into: scratch.update)
-            Kernels.addBiasResidualLayerNorm(hidden, update: scratch.update, rows: rows, columns: h,
-                                             bias: layer.attentionOutput.bias, gamma: layer.attentionNorm.gamma,
-                                             beta: layer.attentionNorm.beta, epsilon: c.layerNormEpsilon)
-            project(hidden, rows: rows, through: layer.intermediate, into: scratch.intermediate)
+            // Residual: the GEMM accumulates straight into the hidden state, then bias + LayerNorm.
+            project(scratch.context, rows: rows, through: layer.attentionOutput, into: hidden, accumulate: true)
+            Kernels.addBiasLayerNorm(hidden, rows: rows, columns: h, bias: layer.attentionOutput.bias,
+                                     gamma: layer.attentionNorm.gamma, beta: layer.attentionNorm.beta,
+                                     epsilon: c.layerNormEpsilon)
+            project(hidden, rows: rows, through: layer.intermediate, into: scratch.intermediate, accumulate: false)
             Kernels.addBiasGELU(scratch.intermediate, rows: rows, columns: c.intermediateSize,
                                 bias: layer.intermediate.bias)
-            project(scratch.intermediate, rows: rows, through: layer.output, into: scratch.update)
-            Kernels.addBiasResidualLayerNorm(hidden, update: scratch.update, rows: rows, columns: h,
-                                             bias: layer.output.bias, gamma: layer.outputNorm.gamma,
-                                             beta: layer.outputNorm.beta, epsilon: c.layerNormEpsilon)
+            project(scratch.intermediate, rows: rows, through: layer.output, into: hidden, accumulate: true)
+            Kernels.addBiasLayerNorm(hidden, rows: rows, columns: h, bias: layer.output.bias,
+                                     gamma: layer.outputNorm.gamma, beta: layer.outputNorm.beta,
+                                     epsilon: c.layerNormEpsilon)
         }
 
         row = 0
@@ -99,12 +100,13 @@ struct BERTModel: Sendable {
         }
     }
 
-    /// `output = input·Wᵀ` for `rows` rows (bias added by the caller's fused kernel).
+    /// `output = input·Wᵀ`, or `output += input·Wᵀ` when `accumulate` (biases are added by the callers'
+    /// fused kernels or pre-filled rows).
     private func project(_ input: UnsafeMutablePointer<Float>, rows: Int, through linear: BERTWeights.Linear,
-                         into output: UnsafeMutablePointer<Float>) {
+                         into output: UnsafeMutablePointer<Float>, accumulate: Bool) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(linear.outputs),
                     Int32(linear.inputs), 1, input, Int32(linear.inputs), linear.weight, Int32(linear.inputs),
-                    0, output, Int32(linear.outputs))
+                    accumulate ? 1 : 0, output, Int32(linear.outputs))
     }
 }
 
@@ -124,7 +126,6 @@ final class EncoderScratch: @unchecked Sendable {
     let key: UnsafeMutablePointer<Float>
     let value: UnsafeMutablePointer<Float>
     let context: UnsafeMutablePointer<Float>
-    let update: UnsafeMutablePointer<Float>
     let intermediate: UnsafeMutablePointer<Float>
     let scores: UnsafeMutablePointer<Float>
     private let storage: UnsafeMutableRawPointer
@@ -137,7 +138,7 @@ final class EncoderScratch: @unchecked Sendable {
         let block = rounded(rowCapacity * configuration.hiddenSize)
         let intermediateCount = rounded(rowCapacity * configuration.intermediateSize)
         let scoresCount = rounded(sequenceCapacity * sequenceCapacity)
-        let total = 6 * block + intermediateCount + scoresCount
+        let total = 5 * block + intermediateCount + scoresCount
         storage = UnsafeMutableRawPointer.allocate(byteCount: total * MemoryLayout<Float>.stride, alignment: 64)
         let floats = storage.bindMemory(to: Float.self, capacity: total)
         floats.initialize(repeating: 0, count: total)
@@ -146,8 +147,7 @@ final class EncoderScratch: @unchecked Sendable {
         key = floats + 2 * block
         value = floats + 3 * block
         context = floats + 4 * block
-        update = floats + 5 * block
-        intermediate = floats + 6 * block
+        intermediate = floats + 5 * block
         scores = intermediate + intermediateCount
     }
 

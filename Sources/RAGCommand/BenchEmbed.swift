@@ -31,6 +31,8 @@ extension Rag.Bench {
             var seconds: Double
             var sentencesPerSecond: Double
             var tokensPerSecond: Double
+            var cpuSeconds: Double
+            var sentencesPerCPUSecond: Double
             var loadSeconds: Double
             var tokenizeSeconds: Double?
             var modelFileMB: Double?
@@ -41,6 +43,7 @@ extension Rag.Bench {
             enum CodingKeys: String, CodingKey {
                 case model, threads, sentences, tokens, seconds
                 case sentencesPerSecond = "sentences_per_second", tokensPerSecond = "tokens_per_second"
+                case cpuSeconds = "cpu_seconds", sentencesPerCPUSecond = "sentences_per_cpu_second"
                 case loadSeconds = "load_seconds", tokenizeSeconds = "tokenize_seconds"
                 case modelFileMB = "model_file_mb", rssAfterLoadMB = "rss_after_load_mb"
                 case rssGrowthAtLoadMB = "rss_growth_at_load_mb", peakRSSMB = "peak_rss_mb"
@@ -73,9 +76,12 @@ extension Rag.Bench {
                 tokens = passages.reduce(0) { $0 + embedder.tokenizer.tokenCount($1) }
             }
             var best = Double.infinity
+            var bestCPU = Double.infinity
             for _ in 0..<`repeat` {
                 let start = DispatchTime.now()
+                let cpuStart = ProcessMemory.cpuSeconds()
                 let vectors = try embedder.embed(passages)
+                bestCPU = min(bestCPU, ProcessMemory.cpuSeconds() - cpuStart)
                 best = min(best, Self.seconds(since: start))
                 guard vectors.count == passages.count, vectors.allSatisfy({ $0.count == embedder.dimension }) else {
                     throw ValidationError("embedder returned \(vectors.count) vectors for \(passages.count) passages")
@@ -86,6 +92,7 @@ extension Rag.Bench {
             let report = Report(
                 model: embedder.name, threads: threads, sentences: passages.count, tokens: tokens, seconds: best,
                 sentencesPerSecond: Double(passages.count) / best, tokensPerSecond: Double(tokens) / best,
+                cpuSeconds: bestCPU, sentencesPerCPUSecond: Double(passages.count) / bestCPU,
                 loadSeconds: loadSeconds, tokenizeSeconds: tokenizeSeconds, modelFileMB: fileMB,
                 rssAfterLoadMB: rssAfterLoad,
                 rssGrowthAtLoadMB: rssAfterLoad.flatMap { after in rssBefore.map { after - $0 } },
@@ -97,6 +104,7 @@ extension Rag.Bench {
             print("rag embed: model=\(report.model) threads=\(threads) passages=\(report.sentences) tokens=\(tokens)")
             print(String(format: "%.2f s: %.1f sentences/s, %.0f tokens/s (load %.2f s, tokenise %.3f s)",
                          best, report.sentencesPerSecond, report.tokensPerSecond, loadSeconds, tokenizeSeconds ?? 0))
+            print(String(format: "CPU %.2f s: %.1f sentences per CPU-second", bestCPU, report.sentencesPerCPUSecond))
             if let rssAfterLoad, let peak = memory?.peakMB {
                 print(String(format: "memory: RSS after load + warm-up %.1f MB, peak %.1f MB, weights file %.1f MB",
                              rssAfterLoad, peak, fileMB ?? 0))
@@ -133,8 +141,20 @@ extension Rag.Bench {
     }
 }
 
-/// Resident memory of this process from /proc/self/status (Linux), in MiB.
+/// Resident memory of this process from /proc/self/status (Linux), in MiB, and its CPU time.
 struct ProcessMemory {
+    /// User + system CPU seconds of the whole process (all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     var residentMB: Double
     var peakMB: Double
 

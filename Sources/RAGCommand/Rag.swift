@@ -8,6 +8,11 @@ public struct Rag: AsyncParsableCommand {
         subcommands: [
             Bench.self,
             Embed.self,
+            Eval.self,
+            Generate.self,
+            Ingest.self,
+            Query.self,
+            Stats.self,
         ]
     )
 

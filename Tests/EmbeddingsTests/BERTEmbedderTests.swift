@@ -14,7 +14,7 @@ import Testing
 
     @Test func matchesReferenceVectorsOneAtATime() throws {
         let embedder = try Fixtures.loadedEmbedder()
-        for sentence in Fixtures.reference.sentences {
+        for sentence in try Fixtures.reference().sentences {
             let vector = try embedder.embed([sentence.text])[0]
             let cosine = Fixtures.cosine(vector, sentence.embedding)
             #expect(cosine >= 0.9999, "cosine \(cosine) for \(sentence.text.debugDescription)")
@@ -25,14 +25,14 @@ import Testing
 
     @Test func batchEqualsOneAtATime() throws {
         let embedder = try Fixtures.loadedEmbedder()
-        let texts = Fixtures.reference.sentences.map(\.text) + ["short", "another short one", "short"]
+        let texts = try Fixtures.reference().sentences.map(\.text) + ["short", "another short one", "short"]
         let batch = try embedder.embed(texts)
         #expect(batch.count == texts.count)
         for (index, text) in texts.enumerated() {
             let single = try embedder.embed([text])[0]
             let maxDifference = zip(single, batch[index]).map { abs($0 - $1) }.max() ?? 0
             #expect(maxDifference < 1e-5, "batch differs for input \(index)")
-            #expect(Fixtures.cosine(single, Fixtures.reference.sentences.first { $0.text == text }?.embedding ?? single) >= 0.9999)
+            #expect(Fixtures.cosine(single, try Fixtures.reference().sentences.first { $0.text == text }?.embedding ?? single) >= 0.9999)
         }
         // Duplicates may land in different groups (GEMM blocking differs): equal up to float rounding.
         let duplicateDifference = zip(batch[texts.count - 1], batch[texts.count - 3]).map { abs($0 - $1) }.max() ?? 0
@@ -57,7 +57,7 @@ import Testing
         let fromText = try embedder.embed([long])[0]
         let fromIDs = embedder.embed(tokenIDs: [ids])[0]
         #expect(zip(fromText, fromIDs).allSatisfy { abs($0 - $1) < 1e-6 })
-        let reference = Fixtures.reference.sentences.first { $0.num_tokens == 256 }!
+        let reference = try Fixtures.reference().sentences.first { $0.num_tokens == 256 }!
         #expect(Fixtures.cosine(try embedder.embed([reference.text])[0], reference.embedding) >= 0.9999)
     }
 
@@ -89,5 +89,26 @@ import Testing
     @Test func environmentVariableLocatesModel() throws {
         let directory = try Fixtures.modelDirectory()
         #expect(try BERTEmbedder.locateDefaultModel(environment: ["RAG_MODEL_DIR": directory]) == directory)
+    }
+}
+
+@Suite struct BERTEmbedderMemoryTests {
+    /// Resident set size from /proc/self/status, in bytes.
+    private func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
+        return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
+    }
+
+    @Test func loadedModelCostsAtMostFileSizePlus50MB() throws {
+        let directory = try Fixtures.modelDirectory()
+        guard let before = residentBytes() else { return }  // not Linux: nothing to measure
+        let embedder = try BERTEmbedder(modelDirectory: directory, threads: 2)
+        let texts = (0..<64).map { "passage \($0): " + String(repeating: "vector retrieval and grounding ", count: 1 + $0 % 20) }
+        _ = try embedder.embed(texts)
+        let growth = residentBytes()! - before
+        #expect(growth <= embedder.weightsFileSize + 50 * 1_048_576,
+                "RSS grew \(growth / 1_048_576) MB for a \(embedder.weightsFileSize / 1_048_576) MB model")
     }
 }

@@ -42,16 +42,3 @@ import Testing
     }
 }
 
-@Suite struct HTTPEmbedderTests {
-    @Test func unreachableServerIsRemoteFailure() throws {
-        let embedder = HTTPEmbedder(baseURL: URL(string: "http://127.0.0.1:9")!, model: "m", dimension: 8, timeout: 5)
-        #expect(embedder.dimension == 8)
-        #expect(embedder.name == "m")
-        #expect {
-            _ = try embedder.embed(["hello"])
-        } throws: { error in
-            guard case EmbeddingError.remoteFailure(let url, _) = error else { return false }
-            return url == "http://127.0.0.1:9/v1/embeddings"
-        }
-    }
-}

@@ -24,7 +24,9 @@ import Testing
 
     /// A safetensors file from a header dictionary and zero-filled data.
     private func safetensors(_ header: [String: Any], dataBytes: Int) throws -> Data {
-        let json = try JSONSerialization.data(withJSONObject: header)
+        var json = try JSONSerialization.data(withJSONObject: header)
+        // Pad with spaces to 8 bytes, as the safetensors writer does, so that tensor data is aligned.
+        json.append(Data(repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8))
         var data = Data()
         var length = UInt64(json.count).littleEndian
         withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }

@@ -27,13 +27,21 @@ enum Fixtures {
             .deletingLastPathComponent().appendingPathComponent("shared")
     }
 
-    static let reference: ReferenceFile = {
+    struct MissingReference: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "reference file missing at \(path): set RAG_SHARED_DIR" }
+    }
+
+    private static let loadedReference: Result<ReferenceFile, any Error> = Result {
         let url = sharedDirectory.appendingPathComponent("reference/reference_embeddings.json")
-        guard let data = try? Data(contentsOf: url) else {
-            fatalError("reference file missing at \(url.path): set RAG_SHARED_DIR")
-        }
-        return try! JSONDecoder().decode(ReferenceFile.self, from: data)
-    }()
+        guard let data = try? Data(contentsOf: url) else { throw MissingReference(path: url.path) }
+        return try JSONDecoder().decode(ReferenceFile.self, from: data)
+    }
+
+    /// The reference sentences; throws (failing the test) if the file is not found.
+    static func reference() throws -> ReferenceFile {
+        try loadedReference.get()
+    }
 
     /// The installed model's directory. Throws (the test fails, never skips) if the model is not installed.
     static func modelDirectory() throws -> String {

@@ -5,7 +5,7 @@ import Testing
 @Suite struct WordPieceTokenizerTests {
     @Test func referenceTokenIDsForAllSentences() throws {
         let embedder = try Fixtures.loadedEmbedder()
-        let sentences = Fixtures.reference.sentences
+        let sentences = try Fixtures.reference().sentences
         #expect(sentences.count == 20)
         for sentence in sentences {
             let ids = embedder.wordPiece.encode(sentence.text)

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Writes a generated dataset: the kept samples as JSONL, the rejected ones (with their reasons) beside them,
+/// and a Markdown dataset card. Each file is written to a temporary name and renamed, so an interrupted run
+/// never leaves half a dataset.
+public enum DatasetWriter {
+    /// Paths of the files written for `output`.
+    public static func companionPaths(for output: String) -> (rejected: String, card: String) {
+        let base = output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output
+        return (base + ".rejected.jsonl", base + ".card.md")
+    }
+
+    public static func write(
+        kept: [GeneratedSample], rejected: [GeneratedSample], report: GenerationReport, task: TaskDefinition,
+        to output: String
+    ) throws {
+        let (rejectedPath, cardPath) = companionPaths(for: output)
+        try atomicWrite(jsonl(kept, includeContext: false), to: output)
+        try atomicWrite(jsonl(rejected, includeContext: true), to: rejectedPath)
+        try atomicWrite(card(report: report, task: task, kept: kept), to: cardPath)
+    }
+
+    static func jsonl(_ samples: [GeneratedSample], includeContext: Bool) -> String {
+        samples.map { $0.record(includeContext: includeContext).jsonText + "\n" }.joined()
+    }
+
+    static func atomicWrite(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw GenerationError.outputFailed(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    /// The dataset card: task, counts, rejections by reason, distributions, coverage and refinement rounds.
+    public static func card(report: GenerationReport, task: TaskDefinition, kept: [GeneratedSample]) -> String {
+        var md = "# Dataset card\n\n"
+        md += "- Domain: \(task.domain)\n- Task: \(task.kind.rawValue), \(task.count) requested, language \(task.language), seed \(task.seed)\n"
+        md += "- Generator: \(report.generator) (model \(report.model))\n"
+        md += "- Kept \(report.kept) of \(report.generated) generated"
+        md += String(format: " in %.1f s; %d model calls, %d replayed from the journal; %d tokens\n",
+                     report.seconds, report.modelCalls, report.replayedCalls, report.tokens)
+        if let shortfall = report.shortfall { md += "- Shortfall: \(shortfall)\n" }
+        md += "\n## Kept by type or label\n\n| type | target | kept |\n|---|---:|---:|\n"
+        let targets: [String: Int]
+        switch task.kind {
+        case .qa: targets = Dictionary(uniqueKeysWithValues: task.questionTypeQuotas.map { ($0.key.rawValue, $0.value) })
+        case .classification: targets = task.labelQuotas
+        case .extraction: targets = ["extraction": task.count]
+        }
+        for key in Set(targets.keys).union(report.keptByType.keys).sorted() {
+            md += "| \(key) | \(targets[key] ?? 0) | \(report.keptByType[key] ?? 0) |\n"
+        }
+        md += "\n## Rejections by reason\n\n"
+        if report.rejected.isEmpty {
+            md += "None.\n"
+        } else {
+            md += "| reason | samples |\n|---|---:|\n"
+            for (reason, n) in report.rejected.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+                md += "| \(reason) | \(n) |\n"
+            }
+        }
+        md += "\n## Refinement rounds\n\n| round | kept | rejected |\n|---:|---:|---:|\n"
+        for r in report.rounds { md += "| \(r.round) | \(r.kept) | \(r.rejected) |\n" }
+        let c = report.coverage
+        md += "\n## Sources\n\n"
+        md += "- Documents: \(c.documents) (\(c.usableDocuments) with usable chunks); kept samples come from \(report.documentsUsed)\n"
+        md += "- Chunks: \(c.chunks), usable \(c.usableChunks); skipped \(c.skippedShort) too short, \(c.skippedBoilerplate) boilerplate\n"
+        let lengths = kept.compactMap { ($0.question ?? $0.text)?.split(whereSeparator: \.isWhitespace).count }
+        if !lengths.isEmpty {
+            let sorted = lengths.sorted()
+            md += "\n## Lengths\n\n- Question/text words: min \(sorted.first!), median \(sorted[sorted.count / 2]), max \(sorted.last!)\n"
+            let answers = kept.compactMap { $0.answer?.split(whereSeparator: \.isWhitespace).count }.sorted()
+            if !answers.isEmpty {
+                md += "- Answer words: min \(answers.first!), median \(answers[answers.count / 2]), max \(answers.last!)\n"
+            }
+        }
+        return md
+    }
+}

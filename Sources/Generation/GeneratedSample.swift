@@ -1,0 +1,92 @@
+import Foundation
+
+/// Where in the corpus a sample's support is: a character range of a document's extracted text, quoted.
+public struct SupportingSpan: Sendable, Codable, Equatable {
+    public var document: String
+    public var chunkID: Int64
+    /// Character offsets in the document's extracted text.
+    public var start: Int
+    public var end: Int
+    /// The quoted text: exactly the stored chunk text at these offsets.
+    public var text: String
+
+    enum CodingKeys: String, CodingKey {
+        case document, start, end, text
+        case chunkID = "chunk_id"
+    }
+
+    public init(document: String, chunkID: Int64, start: Int, end: Int, text: String) {
+        self.document = document
+        self.chunkID = chunkID
+        self.start = start
+        self.end = end
+        self.text = text
+    }
+}
+
+/// One check's outcome on a sample: kept with every sample, and the reason of every rejection.
+public struct CheckOutcome: Sendable, Codable, Equatable {
+    public var name: String
+    public var passed: Bool
+    public var score: Double
+    public var reason: String
+
+    public init(name: String, passed: Bool, score: Double, reason: String) {
+        self.name = name
+        self.passed = passed
+        self.score = score
+        self.reason = reason
+    }
+}
+
+/// A generated sample with its provenance.
+public struct GeneratedSample: Sendable, Codable, Equatable {
+    public var id: String
+    /// The task fields: `question`/`answer` (qa), `text`/`label` (classification), `text`/`fields` (extraction).
+    public var fields: [String: JSONValue]
+    /// Question type (qa) or label (classification) or `extraction`.
+    public var type: String
+    public var sourceChunkIDs: [Int64]
+    public var spans: [SupportingSpan]
+    /// `llm` or `extractive`.
+    public var generator: String
+    public var model: String
+    public var checks: [CheckOutcome]
+    /// The refinement round that produced it (0: first attempt).
+    public var round: Int
+    /// The passages the model saw (kept for the checks and for review; not written to the dataset).
+    public var context: [SourcePassage]
+
+    /// Whether every check passed.
+    public var isAccepted: Bool { checks.allSatisfy(\.passed) }
+
+    /// The first failed check's name: the rejection reason.
+    public var rejectionReason: String? { checks.first { !$0.passed }?.name }
+
+    public var question: String? { fields["question"]?.stringValue }
+    public var answer: String? { fields["answer"]?.stringValue }
+    /// The text a classification or extraction sample carries.
+    public var text: String? { fields["text"]?.stringValue }
+
+    /// The JSONL record: id, task fields, type, source chunk ids, spans, generator, model, checks.
+    public func record(includeContext: Bool = false) -> JSONValue {
+        var object = fields
+        object["id"] = .string(id)
+        object["type"] = .string(type)
+        object["source_chunk_ids"] = .array(sourceChunkIDs.map { .number(Double($0)) })
+        object["spans"] = .array(spans.map { span in
+            ["document": .string(span.document), "chunk_id": .number(Double(span.chunkID)),
+             "start": .number(Double(span.start)), "end": .number(Double(span.end)), "text": .string(span.text)]
+        })
+        object["generator"] = .string(generator)
+        object["model"] = .string(model)
+        object["round"] = .number(Double(round))
+        object["checks"] = .array(checks.map { c in
+            ["name": .string(c.name), "passed": .bool(c.passed), "score": .number(c.score), "reason": .string(c.reason)]
+        })
+        if includeContext {
+            object["context"] = .array(context.map { .string($0.text) })
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,474 @@
+import Foundation
+import Retrieval
+import Store
+import VectorIndex
+
+/// Checks a generated sample beyond the pipeline's own format and provenance checks (the grounding filters).
+public protocol SampleFilter: Sendable {
+    /// Outcomes of each check, in order; a failed one rejects the sample.
+    func check(_ sample: GeneratedSample) async throws -> [CheckOutcome]
+}
+
+/// Knobs of a generation run.
+public struct GenerationOptions: Sendable {
+    /// Model calls in flight.
+    public var concurrency = 1
+    /// Rough budget of context words (source plus neighbours).
+    public var contextWords = 450
+    /// Retrieved neighbours added to the source passage.
+    public var neighbours = 2
+    /// Refinement rounds: a rejected sample goes back to the model with the reason this many times.
+    public var maxRounds = 2
+    /// Times a reply that is not the requested JSON is asked again (with another seed).
+    public var parseRetries = 2
+    public var temperature = 0.7
+    public var maxTokens = 400
+
+    public init() {}
+}
+
+/// The outcome of a run.
+public struct GenerationReport: Sendable, Codable {
+    public var requested: Int
+    public var generated: Int
+    public var kept: Int
+    public var rejected: [String: Int]
+    public var seconds: Double
+    public var tokens: Int
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var modelCalls: Int
+    public var replayedCalls: Int
+    public var generator: String
+    public var model: String
+    public var coverage: SourceSampler.Coverage
+    /// Documents that gave at least one kept sample.
+    public var documentsUsed: Int
+    /// Kept samples by type or label.
+    public var keptByType: [String: Int]
+    /// Kept and rejected samples of each refinement round.
+    public var rounds: [RoundStatistics]
+    /// Why fewer than `requested` were kept, when that happened.
+    public var shortfall: String?
+
+    public struct RoundStatistics: Sendable, Codable, Equatable {
+        public var round: Int
+        public var kept: Int
+        public var rejected: Int
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requested, generated, kept, rejected, seconds, tokens, generator, model, coverage, rounds, shortfall
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case modelCalls = "model_calls"
+        case replayedCalls = "replayed_calls"
+        case documentsUsed = "documents_used"
+        case keptByType = "kept_by_type"
+    }
+}
+
+/// Errors of the generation pipeline.
+public enum GenerationError: Error, CustomStringConvertible, Equatable {
+    /// The database has no chunk long enough to generate from.
+    case noUsableChunks(database: String)
+    /// The offline generator only makes qa tasks.
+    case extractiveNeedsQA
+    /// The output could not be written.
+    case outputFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .noUsableChunks(database): "\(database): no usable chunks to generate from (ingest a corpus first)"
+        case .extractiveNeedsQA:
+            "the offline extractive generator makes qa tasks only; give --llm URL or install the local model (bash scripts/install-llm.sh)"
+        case let .outputFailed(path, reason): "\(path): \(reason)"
+        }
+    }
+}
+
+/// Turns a task definition and an ingested corpus into grounded samples.
+///
+/// Plan: quotas per question type or label; sources sampled across documents; for each slot a context of the
+/// source chunk plus retrieved neighbours; one model call (journaled), parsed, located in the passages,
+/// checked; a rejected sample is refined with its reason up to `maxRounds`, then its slot moves to the next
+/// source. Runs until every quota is met or the sources run out.
+public final class GenerationPipeline: @unchecked Sendable {
+    public let task: TaskDefinition
+    public let retriever: Retriever
+    /// nil: the offline extractive generator.
+    public let model: JournaledModel?
+    public let filter: (any SampleFilter)?
+    public let options: GenerationOptions
+    private let prompts: PromptBuilder
+
+    public init(
+        task: TaskDefinition, retriever: Retriever, model: JournaledModel?, filter: (any SampleFilter)?,
+        options: GenerationOptions = GenerationOptions()
+    ) {
+        self.task = task
+        self.retriever = retriever
+        self.model = model
+        self.filter = filter
+        self.options = options
+        prompts = PromptBuilder(task: task)
+    }
+
+    /// Runs the plan; `progress(kept, requested)` is called as samples are kept.
+    public func run(
+        databasePath: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> (kept: [GeneratedSample], rejected: [GeneratedSample], report: GenerationReport) {
+        let started = Date()
+        if model == nil, task.kind != .qa { throw GenerationError.extractiveNeedsQA }
+        let (passages, coverage) = try SourceSampler(seed: task.seed).passages(from: retriever.store)
+        guard !passages.isEmpty else { throw GenerationError.noUsableChunks(database: databasePath) }
+
+        let quotas: [String: Int]
+        switch task.kind {
+        case .qa:
+            var q = Dictionary(uniqueKeysWithValues: task.questionTypeQuotas.map { ($0.key.rawValue, $0.value) })
+            if model == nil {
+                // Rules make factoid, definition and procedural questions; the rest of the mix goes to factoid.
+                let supported: Set<String> = ["factoid", "definition", "procedural"]
+                let moved = q.filter { !supported.contains($0.key) }.values.reduce(0, +)
+                q = q.filter { supported.contains($0.key) }
+                q["factoid", default: 0] += moved
+            }
+            quotas = q.filter { $0.value > 0 }
+        case .classification: quotas = task.labelQuotas.filter { $0.value > 0 }
+        case .extraction: quotas = ["extraction": task.count]
+        }
+
+        let state = RunState(quotas: quotas, passages: passages, seed: task.seed)
+        let workers = max(1, options.concurrency)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers {
+                group.addTask { [self] in
+                    while let slot = await state.nextSlot() {
+                        let sample = try await self.attempt(slot)
+                        let next = await state.finish(slot, sample: sample, maxRounds: self.options.maxRounds)
+                        progress(next.kept, self.task.count)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        let kept = await state.kept
+        let rejected = await state.rejected
+        let usage = await state.usage
+        var report = GenerationReport(
+            requested: task.count, generated: kept.count + rejected.count, kept: kept.count,
+            rejected: Dictionary(rejected.map { ($0.rejectionReason ?? "unknown", 1) }, uniquingKeysWith: +),
+            seconds: Date().timeIntervalSince(started), tokens: usage.prompt + usage.completion,
+            promptTokens: usage.prompt, completionTokens: usage.completion,
+            modelCalls: model?.called ?? 0, replayedCalls: model?.replayed ?? 0,
+            generator: model == nil ? "extractive" : "llm", model: model?.name ?? "rules",
+            coverage: coverage, documentsUsed: Set(kept.compactMap { $0.spans.first?.document ?? $0.context.first?.document }).count,
+            keptByType: Dictionary(kept.map { ($0.type, 1) }, uniquingKeysWith: +),
+            rounds: [], shortfall: nil)
+        let maxRound = (kept + rejected).map(\.round).max() ?? 0
+        report.rounds = (0...maxRound).map { r in
+            GenerationReport.RoundStatistics(
+                round: r, kept: kept.filter { $0.round == r }.count, rejected: rejected.filter { $0.round == r }.count)
+        }
+        if kept.count < task.count {
+            let missing = quotas.compactMap { key, quota -> String? in
+                let have = kept.filter { $0.type == key }.count
+                return have < quota ? "\(key) \(have)/\(quota)" : nil
+            }.sorted().joined(separator: ", ")
+            report.shortfall = "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"
+        }
+        return (kept.sorted { $0.id < $1.id }, rejected.sorted { $0.id < $1.id }, report)
+    }
+
+    // MARK: One attempt
+
+    private func attempt(_ slot: SampleSlot) async throws -> GeneratedSample {
+        var slot = slot
+        if slot.context.count == 1 {
+            slot.context = try context(for: slot.context[0], target: slot.target)
+        }
+        var sample: GeneratedSample
+        if let model {
+            sample = try await modelSample(slot, model: model)
+        } else {
+            sample = extractiveSample(slot)
+        }
+        if sample.checks.allSatisfy(\.passed), let filter {
+            sample.checks += try await filter.check(sample)
+        }
+        return sample
+    }
+
+    /// The source passage plus retrieved neighbours within the word budget; for multi-hop and comparison
+    /// questions the second passage comes from another document when one is related.
+    func context(for source: SourcePassage, target: String) throws -> [SourcePassage] {
+        var passages = [source]
+        var words = source.text.split(whereSeparator: \.isWhitespace).count
+        guard options.neighbours > 0 else { return passages }
+        let query = source.text.split(whereSeparator: \.isWhitespace).prefix(60).joined(separator: " ")
+        let mode: SearchMode = retriever.embedder == nil ? .lexical : .hybrid
+        let hits = (try? retriever.search(query, options: SearchOptions(k: options.neighbours + 6, mode: mode))) ?? []
+        var candidates = hits.map(\.chunk).filter { $0.id != source.chunkID }
+        if target == TaskDefinition.QuestionType.multiHop.rawValue || target == TaskDefinition.QuestionType.comparison.rawValue {
+            // Prefer a passage from another document, then another section.
+            candidates.sort { a, b in
+                (a.documentPath != source.document ? 0 : 1, a.headingPath.joined() != source.headingPath ? 0 : 1)
+                    < (b.documentPath != source.document ? 0 : 1, b.headingPath.joined() != source.headingPath ? 0 : 1)
+            }
+        }
+        for chunk in candidates where passages.count <= options.neighbours {
+            let n = chunk.text.split(whereSeparator: \.isWhitespace).count
+            guard words + n <= options.contextWords || passages.count == 1 && target == "multi_hop" else { continue }
+            words += n
+            passages.append(SourcePassage(
+                chunkID: chunk.id, document: chunk.documentPath, text: chunk.text,
+                start: chunk.characterRange.lowerBound, headingPath: chunk.headingPath.joined(separator: " > ")))
+        }
+        return passages
+    }
+
+    private func sampleID(_ slot: SampleSlot) -> String {
+        "\(task.seed)-\(slot.index)-\(slot.round)"
+    }
+
+    private func modelSample(_ slot: SampleSlot, model: JournaledModel) async throws -> GeneratedSample {
+        let messages = prompts.messages(for: slot)
+        let schema = prompts.schema(for: slot)
+        var lastError = ""
+        var usage = (0, 0)
+        for retry in 0...options.parseRetries {
+            let request = CompletionRequest(
+                messages: messages, temperature: options.temperature, maxTokens: options.maxTokens,
+                seed: task.seed &* 1_000_003 &+ UInt64(slot.index) &* 101 &+ UInt64(slot.round) &* 7 &+ UInt64(retry),
+                jsonSchema: schema)
+            let completion = try await model.complete(request)
+            usage.0 += completion.promptTokens
+            usage.1 += completion.completionTokens
+            guard let json = try? JSONValue.parse(completion.text), json.objectValue != nil else {
+                lastError = "reply is not a JSON object: \(completion.text.prefix(120))"
+                continue
+            }
+            var sample = build(slot, reply: json, generator: "llm", model: model.name)
+            sample.fields["_usage"] = .array([.number(Double(usage.0)), .number(Double(usage.1))])
+            return sample
+        }
+        var sample = GeneratedSample(
+            id: sampleID(slot), fields: ["_usage": .array([.number(Double(usage.0)), .number(Double(usage.1))])],
+            type: slot.target, sourceChunkIDs: slot.context.map(\.chunkID), spans: [], generator: "llm", model: model.name,
+            checks: [CheckOutcome(name: "unparseable_output", passed: false, score: 0, reason: lastError)],
+            round: slot.round, context: slot.context)
+        sample.fields["_usage"] = .array([.number(Double(usage.0)), .number(Double(usage.1))])
+        return sample
+    }
+
+    private func extractiveSample(_ slot: SampleSlot) -> GeneratedSample {
+        let source = slot.context[0]
+        let made = ExtractiveGenerator().questions(from: source.text)
+        let wanted = TaskDefinition.QuestionType(rawValue: slot.target)
+        guard let q = made.first(where: { $0.type == wanted }) ?? made.first else {
+            return GeneratedSample(
+                id: sampleID(slot), fields: [:], type: slot.target, sourceChunkIDs: [source.chunkID], spans: [],
+                generator: "extractive", model: "rules",
+                checks: [CheckOutcome(name: "no_extractive_question", passed: false, score: 0,
+                                      reason: "no sentence of the source fits a question rule")],
+                round: slot.round, context: slot.context)
+        }
+        let chars = Array(source.text)
+        let spans = [q.sentenceRange].map { r in
+            SupportingSpan(document: source.document, chunkID: source.chunkID, start: source.start + r.lowerBound,
+                           end: source.start + r.upperBound, text: String(chars[r]))
+        }
+        return GeneratedSample(
+            id: sampleID(slot), fields: ["question": .string(q.question), "answer": .string(q.answer)],
+            type: q.type.rawValue, sourceChunkIDs: [source.chunkID], spans: spans, generator: "extractive",
+            model: "rules", checks: formatChecks(question: q.question, answer: q.answer, type: q.type.rawValue, spans: spans),
+            round: slot.round, context: slot.context)
+    }
+
+    /// Turns a parsed reply into a sample: task fields, spans located in the passages, format checks.
+    func build(_ slot: SampleSlot, reply: JSONValue, generator: String, model: String) -> GeneratedSample {
+        var fields: [String: JSONValue] = [:]
+        let evidence = reply["evidence"]?.stringValue ?? ""
+        switch task.kind {
+        case .qa:
+            fields["question"] = .string((reply["question"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+            fields["answer"] = .string((reply["answer"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        case .classification:
+            fields["text"] = .string(reply["text"]?.stringValue ?? "")
+            fields["label"] = .string(reply["label"]?.stringValue ?? "")
+        case .extraction:
+            fields["text"] = .string(reply["text"]?.stringValue ?? "")
+            fields["fields"] = reply["fields"] ?? .object([:])
+        }
+        var spans: [SupportingSpan] = []
+        let isUnanswerable = slot.target == TaskDefinition.QuestionType.unanswerable.rawValue
+        if !isUnanswerable {
+            var quotes = evidence.isEmpty ? [] : [evidence]
+            if let answer = fields["answer"]?.stringValue, answer.count >= 3 { quotes.append(answer) }
+            if let text = fields["text"]?.stringValue, task.kind == .extraction { quotes.append(text) }
+            for quote in quotes {
+                for passage in slot.context {
+                    guard let match = SpanLocator.locate(quote, in: passage.text) else { continue }
+                    let chars = Array(passage.text)
+                    let span = SupportingSpan(
+                        document: passage.document, chunkID: passage.chunkID, start: passage.start + match.range.lowerBound,
+                        end: passage.start + match.range.upperBound, text: String(chars[match.range]))
+                    if !spans.contains(span) { spans.append(span) }
+                    break
+                }
+            }
+        }
+        var sample = GeneratedSample(
+            id: sampleID(slot), fields: fields, type: slot.target, sourceChunkIDs: slot.context.map(\.chunkID),
+            spans: spans, generator: generator, model: model, checks: [], round: slot.round, context: slot.context)
+        switch task.kind {
+        case .qa:
+            sample.checks = formatChecks(
+                question: fields["question"]?.stringValue ?? "", answer: fields["answer"]?.stringValue ?? "",
+                type: slot.target, spans: spans)
+        case .classification:
+            let label = fields["label"]?.stringValue ?? ""
+            let text = fields["text"]?.stringValue ?? ""
+            sample.checks = [
+                CheckOutcome(name: "format", passed: text.count >= 10 && task.labels.contains(label), score: 1,
+                             reason: text.count < 10 ? "text too short" : (task.labels.contains(label) ? "ok" : "label not in label set")),
+                CheckOutcome(name: "label_matches_target", passed: label == slot.target, score: label == slot.target ? 1 : 0,
+                             reason: label == slot.target ? "ok" : "asked for \(slot.target), got \(label)"),
+                CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
+                             reason: spans.isEmpty ? "evidence not found in the passages" : "ok"),
+            ]
+        case .extraction:
+            let text = fields["text"]?.stringValue ?? ""
+            sample.checks = [
+                CheckOutcome(name: "format", passed: text.count >= 10, score: 1, reason: text.count >= 10 ? "ok" : "text too short"),
+                CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
+                             reason: spans.isEmpty ? "text not found in the passages" : "ok"),
+            ]
+        }
+        return sample
+    }
+
+    /// Completeness and provenance: a real question, an answer within bounds, and located support.
+    func formatChecks(question: String, answer: String, type: String, spans: [SupportingSpan]) -> [CheckOutcome] {
+        var checks: [CheckOutcome] = []
+        let words = question.split(whereSeparator: \.isWhitespace).count
+        let mentionsContext = ["passage", "the context", "the text above", "term or concept", "is or means"].contains {
+            question.lowercased().contains($0)
+        }
+        let echoesQuestion = answer.lowercased().trimmingCharacters(in: .punctuationCharacters)
+            == question.lowercased().trimmingCharacters(in: .punctuationCharacters)
+        let questionOK = question.hasSuffix("?") && words >= 4 && words <= 60 && !mentionsContext
+        checks.append(CheckOutcome(
+            name: "format", passed: questionOK && !answer.isEmpty && answer.count <= 600 && !echoesQuestion,
+            score: questionOK ? 1 : 0,
+            reason: !question.hasSuffix("?") ? "question does not end with '?'"
+                : words < 4 ? "question too short" : words > 60 ? "question too long"
+                : mentionsContext ? "question refers to the passage instead of naming its subject"
+                : answer.isEmpty ? "empty answer" : answer.count > 600 ? "answer too long"
+                : echoesQuestion ? "answer repeats the question" : "ok"))
+        if type == TaskDefinition.QuestionType.unanswerable.rawValue {
+            let ok = answer == PromptBuilder.unanswerableAnswer
+            checks.append(CheckOutcome(name: "unanswerable_form", passed: ok, score: ok ? 1 : 0,
+                                       reason: ok ? "ok" : "answer must be \"\(PromptBuilder.unanswerableAnswer)\""))
+        } else {
+            checks.append(CheckOutcome(
+                name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
+                reason: spans.isEmpty ? "neither evidence nor answer found in the passages" : "ok"))
+        }
+        return checks
+    }
+}
+
+/// The shared plan of a run: quotas, the source queue, kept and rejected samples. Workers take slots from it
+/// and report back; it decides refinement and replacement.
+actor RunState {
+    private var quotas: [String: Int]
+    private var keptCount: [String: Int] = [:]
+    private var inFlight: [String: Int] = [:]
+    private let passages: [SourcePassage]
+    private var nextPassage = 0
+    private var nextIndex = 0
+    private var pending: [SampleSlot] = []
+    private(set) var kept: [GeneratedSample] = []
+    private(set) var rejected: [GeneratedSample] = []
+    private(set) var usage = (prompt: 0, completion: 0)
+    private var targetOrder: [String]
+
+    init(quotas: [String: Int], passages: [SourcePassage], seed: UInt64) {
+        self.quotas = quotas
+        self.passages = passages
+        // Interleave targets in proportion to their quotas (a seeded order of every wanted sample).
+        var order: [String] = []
+        for (key, n) in quotas.sorted(by: { $0.key < $1.key }) { order += Array(repeating: key, count: n) }
+        var rng = SplitMix64(seed: seed ^ 0xA5A5)
+        order.shuffle(using: &rng)
+        targetOrder = order
+    }
+
+    /// The next slot to work on, or nil when every quota is met (or can no longer be met).
+    func nextSlot() -> SampleSlot? {
+        if !pending.isEmpty {
+            let slot = pending.removeFirst()
+            inFlight[slot.target, default: 0] += 1
+            return slot
+        }
+        // A target that still needs samples beyond what is in flight.
+        while !targetOrder.isEmpty || quotas.contains(where: { needs($0.key) }) {
+            let target: String
+            if !targetOrder.isEmpty {
+                target = targetOrder.removeFirst()
+            } else if let missing = quotas.keys.sorted().first(where: { needs($0) }) {
+                target = missing
+            } else {
+                return nil
+            }
+            guard needs(target) else { continue }
+            guard nextPassage < passages.count else { return nil }
+            let passage = passages[nextPassage]
+            nextPassage += 1
+            let slot = SampleSlot(index: nextIndex, target: target, context: [passage], feedback: nil, round: 0)
+            nextIndex += 1
+            inFlight[target, default: 0] += 1
+            return slot
+        }
+        return nil
+    }
+
+    private func needs(_ target: String) -> Bool {
+        keptCount[target, default: 0] + inFlight[target, default: 0] < quotas[target, default: 0]
+    }
+
+    /// Records a finished attempt; queues a refinement when it was rejected and rounds remain.
+    func finish(_ slot: SampleSlot, sample: GeneratedSample, maxRounds: Int) -> (kept: Int, pending: Int) {
+        inFlight[slot.target, default: 0] -= 1
+        var sample = sample
+        if case let .array(u)? = sample.fields.removeValue(forKey: "_usage"), u.count == 2,
+           case let .number(p) = u[0], case let .number(c) = u[1]
+        {
+            usage.prompt += Int(p)
+            usage.completion += Int(c)
+        }
+        if sample.isAccepted, keptCount[slot.target, default: 0] < quotas[slot.target, default: 0] {
+            keptCount[slot.target, default: 0] += 1
+            kept.append(sample)
+        } else if sample.isAccepted {
+            var over = sample
+            over.checks.append(CheckOutcome(name: "quota_full", passed: false, score: 0,
+                                            reason: "\(slot.target) already has its \(quotas[slot.target] ?? 0) samples"))
+            rejected.append(over)
+        } else {
+            rejected.append(sample)
+            let failed = sample.checks.filter { !$0.passed }
+            let retryable = sample.generator != "extractive"  // rules would only repeat themselves
+            if retryable, slot.round < maxRounds, needs(slot.target) {
+                var retry = slot
+                retry.round += 1
+                retry.feedback = failed.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
+                pending.append(retry)
+            }
+        }
+        return (kept.count, pending.count)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// One message of a chat prompt.
+public struct ChatMessage: Sendable, Codable, Equatable, Hashable {
+    public enum Role: String, Sendable, Codable { case system, user, assistant }
+    public var role: Role
+    public var content: String
+
+    public init(_ role: Role, _ content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// What to ask a language model.
+public struct CompletionRequest: Sendable, Equatable, Hashable {
+    public var messages: [ChatMessage]
+    public var temperature: Double
+    public var maxTokens: Int
+    public var seed: UInt64
+    /// A JSON schema the output must follow, sent as `response_format` where the server supports it.
+    public var jsonSchema: JSONValue?
+
+    public init(
+        messages: [ChatMessage], temperature: Double = 0.7, maxTokens: Int = 512, seed: UInt64 = 0,
+        jsonSchema: JSONValue? = nil
+    ) {
+        self.messages = messages
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.seed = seed
+        self.jsonSchema = jsonSchema
+    }
+}
+
+/// A model's answer with its token accounting.
+public struct Completion: Sendable, Codable, Equatable {
+    public var text: String
+    public var model: String
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Why generation stopped (`stop`, `length`, ...), as the server reported it.
+    public var finishReason: String?
+
+    public init(text: String, model: String, promptTokens: Int, completionTokens: Int, finishReason: String? = nil) {
+        self.text = text
+        self.model = model
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.finishReason = finishReason
+    }
+}
+
+/// Anything that completes chat prompts: an OpenAI-compatible server (llama.cpp, Ollama, vLLM), or a fake in
+/// tests of faults a real server cannot be made to show.
+///
+/// - Important: implementations are `Sendable` and are called from many tasks at once; they bound their own
+///   concurrency.
+public protocol LanguageModel: Sendable {
+    /// The model's name as recorded with every sample.
+    var name: String { get }
+    func complete(_ request: CompletionRequest) async throws -> Completion
+}
+
+/// Errors of language-model clients; every case names the endpoint.
+public enum LanguageModelError: Error, CustomStringConvertible, Equatable {
+    /// The server answered with an HTTP error status after all retries.
+    case httpStatus(endpoint: String, status: Int, body: String)
+    /// The connection failed or timed out after all retries.
+    case unreachable(endpoint: String, reason: String)
+    /// The server's answer was not the expected JSON.
+    case malformedResponse(endpoint: String, reason: String)
+    /// The local server could not be installed or started.
+    case serverStartFailed(reason: String)
+
+    public var description: String {
+        switch self {
+        case let .httpStatus(endpoint, status, body): "\(endpoint): HTTP \(status): \(body.prefix(300))"
+        case let .unreachable(endpoint, reason): "\(endpoint): unreachable: \(reason)"
+        case let .malformedResponse(endpoint, reason): "\(endpoint): malformed response: \(reason)"
+        case let .serverStartFailed(reason): "local LLM server: \(reason)"
+        }
+    }
+}

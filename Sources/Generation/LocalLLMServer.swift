@@ -1,0 +1,129 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// llama.cpp's HTTP server run locally from the `xllamacpp` wheel that `scripts/install-llm.sh` installs, on a
+/// free 127.0.0.1 port, for as long as `rag generate` needs it.
+public final class LocalLLMServer: @unchecked Sendable {
+    /// Where the installer puts the virtual environment and the model.
+    public static var defaultDirectory: String {
+        if let dir = ProcessInfo.processInfo.environment["RAG_LLM_DIR"], !dir.isEmpty { return dir }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/rag/llm").path
+    }
+
+    public static let modelFileName = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+    /// The name the model is recorded under.
+    public static let modelName = "qwen2.5-coder-0.5b-instruct-q4_k_m"
+
+    /// The launcher: xllamacpp has no command-line entry point, so a few lines of Python start the server and
+    /// keep it alive until the process is terminated.
+    static let launcher = """
+        import sys, time, xllamacpp as xlc
+        model, port, threads, ctx, parallel = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+        p = xlc.CommonParams()
+        p.model.path = model
+        p.hostnames = ["127.0.0.1"]
+        p.port = port
+        p.n_ctx = ctx
+        p.n_parallel = parallel
+        p.cpuparams.n_threads = threads
+        p.cpuparams_batch.n_threads = threads
+        server = xlc.Server(p)
+        while True:
+            time.sleep(3600)
+        """
+
+    public let baseURL: URL
+    private let process: Process
+
+    /// Whether the venv and the model are installed in `directory`.
+    public static func isInstalled(in directory: String = defaultDirectory) -> Bool {
+        FileManager.default.isExecutableFile(atPath: directory + "/venv/bin/python")
+            && FileManager.default.fileExists(atPath: directory + "/" + modelFileName)
+    }
+
+    /// Starts the server and waits until `/health` answers.
+    /// - Parameters:
+    ///   - parallel: server slots (concurrent requests it serves).
+    ///   - threads: CPU threads per slot batch (1 is fastest on a busy 2-core machine, see LLM.md).
+    /// - Throws: `LanguageModelError.serverStartFailed` saying what is missing or what went wrong.
+    public init(
+        directory: String = defaultDirectory, parallel: Int = 1, threads: Int = 1, contextSize: Int = 4096,
+        startupTimeout: TimeInterval = 180
+    ) async throws {
+        guard Self.isInstalled(in: directory) else {
+            throw LanguageModelError.serverStartFailed(
+                reason: "no local model in \(directory); run `bash scripts/install-llm.sh` or pass --llm URL")
+        }
+        let port = try Self.freePort()
+        baseURL = URL(string: "http://127.0.0.1:\(port)")!
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: directory + "/venv/bin/python")
+        process.arguments = [
+            "-c", Self.launcher, directory + "/" + Self.modelFileName, String(port), String(threads),
+            String(contextSize * parallel), String(parallel),
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw LanguageModelError.serverStartFailed(reason: "cannot run \(directory)/venv/bin/python: \(error)")
+        }
+        let deadline = Date().addingTimeInterval(startupTimeout)
+        while Date() < deadline {
+            guard process.isRunning else {
+                throw LanguageModelError.serverStartFailed(reason: "server exited with status \(process.terminationStatus)")
+            }
+            if await Self.isHealthy(baseURL) { return }
+            try await Task.sleep(nanoseconds: 250_000_000)
+        }
+        stop()
+        throw LanguageModelError.serverStartFailed(reason: "no /health answer within \(Int(startupTimeout)) s")
+    }
+
+    deinit { stop() }
+
+    /// Stops the server (idempotent).
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    static func isHealthy(_ baseURL: URL) async -> Bool {
+        var request = URLRequest(url: baseURL.appendingPathComponent("health"), timeoutInterval: 2)
+        request.httpMethod = "GET"
+        guard let (_, response) = try? await URLSession.shared.data(for: request),
+              let http = response as? HTTPURLResponse
+        else { return false }
+        return http.statusCode == 200
+    }
+
+    /// A port the kernel reports free on 127.0.0.1 (bound to port 0, read back, released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LanguageModelError.serverStartFailed(reason: "socket(): \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw LanguageModelError.serverStartFailed(reason: "bind(): \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

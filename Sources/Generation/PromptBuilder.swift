@@ -1,0 +1,137 @@
+import Foundation
+
+/// What one model call should produce: the sample's kind, type or label, and its passages.
+public struct SampleSlot: Sendable, Equatable {
+    /// Position in the plan; with the task seed it fixes the call's seed, so a rerun makes the same prompts.
+    public var index: Int
+    /// Question type (qa), label (classification) or `extraction`.
+    public var target: String
+    /// The passages the model sees; the first is the source.
+    public var context: [SourcePassage]
+    /// Why an earlier attempt at this slot was rejected (refinement), if any.
+    public var feedback: String?
+    public var round: Int
+}
+
+/// Builds chat prompts and JSON schemas for a task. Templates can be overridden in the task's `prompts`.
+public struct PromptBuilder: Sendable {
+    public let task: TaskDefinition
+
+    public init(task: TaskDefinition) {
+        self.task = task
+    }
+
+    static let typeInstructions: [TaskDefinition.QuestionType: String] = [
+        .factoid: "one factual question about a specific fact stated in passage [1] (a name, number, setting, default or behaviour), such as \"What is the default value of X?\" or \"Which command does Y?\"",
+        .definition: "one question asking what a specific term from passage [1] is, such as \"What is a tablespace?\" (use the real term, not the word 'term')",
+        .procedural: "one question asking how to do a task that passage [1] explains step by step or with a command, such as \"How do you restore a dump with pg_restore?\"",
+        .comparison: "one question comparing two things the passages describe, such as \"How does X differ from Y?\"",
+        .multiHop: "one question whose answer needs a fact from passage [1] and a fact from passage [2]",
+        .unanswerable: "one question on the topic of passage [1] that the passages do NOT answer; its answer must be exactly \"\(PromptBuilder.unanswerableAnswer)\" and its evidence empty",
+    ]
+
+    /// The fixed answer of unanswerable questions.
+    public static let unanswerableAnswer = "The context does not say."
+
+    /// The chat messages for `slot`.
+    public func messages(for slot: SampleSlot) -> [ChatMessage] {
+        let system = task.prompts["system"] ?? """
+            You create \(task.language) training data for this domain: \(task.domain). \
+            Use only facts stated in the numbered context passages, never outside knowledge. Reply with JSON only.
+            """
+        var user = "Context passages:\n"
+        for (i, passage) in slot.context.enumerated() {
+            let heading = passage.headingPath.isEmpty ? "" : " (\(passage.headingPath))"
+            user += "\n[\(i + 1)]\(heading)\n\(passage.text)\n"
+        }
+        user += "\n" + instructions(for: slot)
+        if !task.examples.isEmpty {
+            user += "\n\nExamples of the expected output:\n" + task.examples.map(\.jsonText).joined(separator: "\n")
+        }
+        if let feedback = slot.feedback {
+            user += "\n\nA previous attempt was rejected because: \(feedback). Write a different one that avoids this."
+        }
+        return [ChatMessage(.system, system), ChatMessage(.user, user)]
+    }
+
+    private func instructions(for slot: SampleSlot) -> String {
+        if let custom = task.prompts["instructions"] {
+            return custom.replacingOccurrences(of: "{target}", with: slot.target)
+        }
+        switch task.kind {
+        case .qa:
+            let type = TaskDefinition.QuestionType(rawValue: slot.target) ?? .factoid
+            let answer = task.answerStyle == .span
+                ? "a short phrase copied exactly from the passage"
+                : "one complete sentence that uses only facts from the passages"
+            return """
+                Write \(Self.typeInstructions[type]!).
+                Rules:
+                - The question must make sense on its own: name its subject, never say "the passage" or "the context".
+                - The answer must answer exactly that question, using only what the passages state.
+                - "answer": \(type == .unanswerable ? "exactly \"\(Self.unanswerableAnswer)\"" : answer).
+                - "evidence": \(type == .unanswerable ? "an empty string" : "copy word for word the sentence or sentences of the passages that support the answer").
+                Reply as {"question": ..., "answer": ..., "evidence": ...}.
+                """
+        case .classification:
+            let labels = task.labels.joined(separator: ", ")
+            return """
+                Write a short realistic text (one to three sentences) of this domain that belongs to the class \
+                "\(slot.target)" (classes: \(labels)), using only facts from passage [1].
+                - "label": "\(slot.target)".
+                - "evidence": copy word for word the sentence of passage [1] the text is based on.
+                Reply as {"text": ..., "label": ..., "evidence": ...}.
+                """
+        case .extraction:
+            let fields = task.fields.sorted { $0.key < $1.key }.map { "- \"\($0.key)\": \($0.value)" }.joined(separator: "\n")
+            return """
+                Copy from passage [1] one to three consecutive sentences that state these fields, as "text", and \
+                extract the fields from that text (empty string when the text does not state one):
+                \(fields)
+                Reply as {"text": ..., "fields": {...}, "evidence": ...} where "evidence" repeats "text".
+                """
+        }
+    }
+
+    /// The JSON schema constraining the reply (string fields bounded, as small models otherwise repeat
+    /// themselves until `max_tokens`).
+    public func schema(for slot: SampleSlot) -> JSONValue {
+        func string(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
+        switch task.kind {
+        case .qa:
+            return [
+                "type": "object",
+                "properties": ["question": string(300), "answer": string(400), "evidence": string(800)],
+                "required": ["question", "answer", "evidence"],
+                "additionalProperties": false,
+            ]
+        case .classification:
+            return [
+                "type": "object",
+                "properties": [
+                    "text": string(600), "label": ["type": "string", "enum": .array(task.labels.map { .string($0) })],
+                    "evidence": string(800),
+                ],
+                "required": ["text", "label", "evidence"],
+                "additionalProperties": false,
+            ]
+        case .extraction:
+            var properties: [String: JSONValue] = [:]
+            for field in task.fields.keys { properties[field] = string(200) }
+            return [
+                "type": "object",
+                "properties": [
+                    "text": string(800),
+                    "fields": [
+                        "type": "object", "properties": .object(properties),
+                        "required": .array(task.fields.keys.sorted().map { .string($0) }),
+                        "additionalProperties": false,
+                    ],
+                    "evidence": string(800),
+                ],
+                "required": ["text", "fields", "evidence"],
+                "additionalProperties": false,
+            ]
+        }
+    }
+}

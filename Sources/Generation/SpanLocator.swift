@@ -1,0 +1,105 @@
+import Foundation
+
+/// Finds where a quoted piece of text sits in a passage, tolerating the small changes models make when they
+/// quote (case, whitespace, typographic quotes and dashes); falls back to the passage sentence that shares the
+/// most words with the quote.
+public enum SpanLocator {
+    /// A located span, in characters of the passage text.
+    public struct Match: Sendable, Equatable {
+        public var range: Range<Int>
+        /// 1 for an exact or normalised match; the word overlap for a sentence fallback.
+        public var confidence: Double
+    }
+
+    /// Locates `quote` in `passage`.
+    /// - Parameter minimumOverlap: the share of the quote's words a fallback sentence must contain.
+    public static func locate(_ quote: String, in passage: String, minimumOverlap: Double = 0.6) -> Match? {
+        let trimmed = quote.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\"'“”‘’")))
+        guard trimmed.count >= 2 else { return nil }
+        let text = Array(passage)
+        let (normText, map) = normalize(text)
+        let (normQuote, _) = normalize(Array(trimmed))
+        if let at = find(normQuote, in: normText) {
+            let start = map[at]
+            let end = map[at + normQuote.count - 1] + 1
+            return Match(range: start..<end, confidence: 1)
+        }
+        // Fallback: the sentence (or pair of adjacent sentences) covering most of the quote's words.
+        let quoteWords = Set(words(String(normQuote)))
+        guard quoteWords.count >= 3 else { return nil }
+        var best: (Range<Int>, Double)? = nil
+        let sentences = ExtractiveGenerator.sentences(in: passage)
+        for (i, sentence) in sentences.enumerated() {
+            for width in 1...2 where i + width <= sentences.count {
+                let range = sentence.lowerBound..<sentences[i + width - 1].upperBound
+                let sentenceWords = Set(words(String(normalize(Array(text[range])).0)))
+                let overlap = Double(quoteWords.intersection(sentenceWords).count) / Double(quoteWords.count)
+                // Prefer one sentence unless two cover clearly more.
+                let adjusted = width == 1 ? overlap : overlap - 0.1
+                if adjusted > (best?.1 ?? 0) { best = (range, adjusted) }
+            }
+        }
+        guard let best, best.1 >= minimumOverlap else { return nil }
+        return Match(range: best.0, confidence: best.1)
+    }
+
+    /// Lower-cased characters with whitespace runs collapsed and typographic quotes and dashes made plain, with
+    /// the original index of each kept character.
+    static func normalize(_ chars: [Character]) -> ([Character], [Int]) {
+        var out: [Character] = []
+        var map: [Int] = []
+        out.reserveCapacity(chars.count)
+        var lastWasSpace = true
+        for (i, c) in chars.enumerated() {
+            var ch = c
+            switch c {
+            case "“", "”", "„", "«", "»": ch = "\""
+            case "‘", "’", "‚": ch = "'"
+            case "–", "—", "‐", "−": ch = "-"
+            default: break
+            }
+            if ch.isWhitespace {
+                if lastWasSpace { continue }
+                ch = " "
+                lastWasSpace = true
+            } else {
+                lastWasSpace = false
+            }
+            for lower in ch.lowercased() {
+                out.append(lower)
+                map.append(i)
+            }
+        }
+        while out.last == " " {
+            out.removeLast()
+            map.removeLast()
+        }
+        return (out, map)
+    }
+
+    static func find(_ needle: [Character], in haystack: [Character]) -> Int? {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static let stopWords: Set<String> = [
+        "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "was", "were", "be", "by", "for", "on", "with",
+        "as", "at", "it", "that", "this", "from", "which", "can", "not",
+    ]
+
+    /// Content words (letters and digits, stop words dropped).
+    static func words(_ text: String) -> [String] {
+        text.split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { !stopWords.contains($0) }
+    }
+}

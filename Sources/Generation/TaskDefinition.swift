@@ -1,0 +1,353 @@
+import Foundation
+import Yams
+
+/// What dataset to generate: read from a YAML or JSON file and validated field by field.
+///
+/// ```yaml
+/// domain: "PostgreSQL 15 administration and SQL"
+/// kind: qa                  # qa | classification | extraction
+/// count: 50
+/// language: en
+/// seed: 7
+/// qa:
+///   types: {factoid: 0.4, definition: 0.2, procedural: 0.2, comparison: 0.1, multi_hop: 0.05, unanswerable: 0.05}
+///   answer_style: sentence  # span | sentence
+/// classification:
+///   labels: [bug, question, feature]
+///   distribution: {bug: 0.5, question: 0.3, feature: 0.2}
+/// extraction:
+///   fields: {setting: "the configuration parameter named", default: "its default value"}
+/// examples: [{question: "...", answer: "..."}]
+/// prompts: {system: "...", instructions: "..."}
+/// ```
+public struct TaskDefinition: Sendable, Equatable {
+    /// The kind of sample to make.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// A question and its answer.
+        case qa
+        /// A text and one label of a label set.
+        case classification
+        /// A text and the fields of an output schema.
+        case extraction
+    }
+
+    /// Question types a qa task mixes.
+    public enum QuestionType: String, Sendable, Codable, CaseIterable, Comparable {
+        case factoid, definition, procedural, comparison
+        case multiHop = "multi_hop"
+        case unanswerable
+
+        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// How long an answer is.
+    public enum AnswerStyle: String, Sendable, Codable {
+        /// A short span copied from the context.
+        case span
+        /// One complete sentence.
+        case sentence
+    }
+
+    public var domain: String
+    public var kind: Kind
+    public var count: Int
+    public var language: String
+    public var seed: UInt64
+    /// qa: the share of each question type (normalised to sum to 1).
+    public var questionTypes: [QuestionType: Double]
+    public var answerStyle: AnswerStyle
+    /// classification: the label set, in order.
+    public var labels: [String]
+    /// classification: the target share of each label (normalised; uniform when not given).
+    public var labelDistribution: [String: Double]
+    /// extraction: field name → what it holds.
+    public var fields: [String: String]
+    /// Few-shot examples, shown to the model as they are.
+    public var examples: [JSONValue]
+    /// Prompt overrides: `system`, `instructions`.
+    public var prompts: [String: String]
+
+    /// The default question mix.
+    public static let defaultQuestionTypes: [QuestionType: Double] = [
+        .factoid: 0.4, .definition: 0.2, .procedural: 0.2, .comparison: 0.1, .multiHop: 0.05, .unanswerable: 0.05,
+    ]
+
+    /// Reads and validates a task file (`.yaml`, `.yml` or `.json`; YAML is a superset of JSON).
+    /// - Throws: `TaskError` naming the file and the field.
+    public static func load(path: String) throws -> TaskDefinition {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw TaskError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses and validates task text; `path` is only used in messages.
+    public static func parse(_ text: String, path: String = "<task>") throws -> TaskDefinition {
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: text)
+        } catch {
+            throw TaskError.syntax(path: path, reason: "\(error)")
+        }
+        guard let map = root as? [String: Any] else {
+            throw TaskError.invalidField(path: path, field: "(top level)", problem: "must be a mapping of fields")
+        }
+        let reader = FieldReader(path: path, map: map, prefix: "")
+        let known: Set<String> = [
+            "domain", "kind", "count", "language", "seed", "qa", "classification", "extraction", "examples", "prompts",
+            "name", "description",
+        ]
+        try reader.rejectUnknown(known)
+
+        let domain = try reader.string("domain")
+        guard !domain.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw TaskError.invalidField(path: path, field: "domain", problem: "must describe the domain")
+        }
+        let kindName = try reader.string("kind", default: "qa")
+        guard let kind = Kind(rawValue: kindName) else {
+            throw TaskError.invalidField(
+                path: path, field: "kind", problem: "'\(kindName)' is not one of qa, classification, extraction")
+        }
+        let count = try reader.int("count")
+        guard count > 0, count <= 1_000_000 else {
+            throw TaskError.invalidField(path: path, field: "count", problem: "must be between 1 and 1000000")
+        }
+        var task = TaskDefinition(
+            domain: domain, kind: kind, count: count, language: try reader.string("language", default: "en"),
+            seed: UInt64(try reader.int("seed", default: 1)), questionTypes: Self.defaultQuestionTypes,
+            answerStyle: .sentence, labels: [], labelDistribution: [:], fields: [:], examples: [], prompts: [:])
+
+        if let qa = try reader.section("qa") {
+            let qaReader = qa
+            try qaReader.rejectUnknown(["types", "answer_style"])
+            if let types = try qaReader.shares("types") {
+                var mix: [QuestionType: Double] = [:]
+                for (name, share) in types {
+                    guard let type = QuestionType(rawValue: name) else {
+                        let names = QuestionType.allCases.map(\.rawValue).joined(separator: ", ")
+                        throw TaskError.invalidField(
+                            path: path, field: "qa.types.\(name)", problem: "unknown question type (use \(names))")
+                    }
+                    mix[type] = share
+                }
+                task.questionTypes = mix
+            }
+            let style = try qaReader.string("answer_style", default: "sentence")
+            guard let answerStyle = AnswerStyle(rawValue: style) else {
+                throw TaskError.invalidField(path: path, field: "qa.answer_style", problem: "must be span or sentence")
+            }
+            task.answerStyle = answerStyle
+        }
+        if let section = try reader.section("classification") {
+            let c = section
+            try c.rejectUnknown(["labels", "distribution"])
+            task.labels = try c.strings("labels")
+            guard Set(task.labels).count == task.labels.count else {
+                throw TaskError.invalidField(path: path, field: "classification.labels", problem: "labels repeat")
+            }
+            if let distribution = try c.shares("distribution") {
+                for label in distribution.keys where !task.labels.contains(label) {
+                    throw TaskError.invalidField(
+                        path: path, field: "classification.distribution.\(label)", problem: "not in classification.labels")
+                }
+                task.labelDistribution = distribution
+            }
+        }
+        if kind == .classification {
+            guard task.labels.count >= 2 else {
+                throw TaskError.invalidField(
+                    path: path, field: "classification.labels", problem: "a classification task needs at least 2 labels")
+            }
+            if task.labelDistribution.isEmpty {
+                task.labelDistribution = Dictionary(uniqueKeysWithValues: task.labels.map { ($0, 1.0 / Double(task.labels.count)) })
+            }
+        }
+        if let section = try reader.section("extraction") {
+            let e = section
+            try e.rejectUnknown(["fields"])
+            task.fields = try e.stringMap("fields")
+        }
+        if kind == .extraction, task.fields.isEmpty {
+            throw TaskError.invalidField(path: path, field: "extraction.fields", problem: "an extraction task needs fields")
+        }
+        task.examples = try reader.jsonArray("examples")
+        if let section = try reader.section("prompts") {
+            let p = section
+            try p.rejectUnknown(["system", "instructions"])
+            task.prompts = try p.stringMap(nil)
+        }
+        return task
+    }
+
+    /// How many samples of each question type `count` asks for (largest-remainder rounding, so they sum to count).
+    public var questionTypeQuotas: [QuestionType: Int] {
+        Self.quotas(questionTypes, total: count)
+    }
+
+    /// How many samples of each label `count` asks for.
+    public var labelQuotas: [String: Int] {
+        Self.quotas(labelDistribution, total: count)
+    }
+
+    /// Splits `total` by `shares` (normalised) with largest-remainder rounding; ties go to the smaller key.
+    public static func quotas<Key: Hashable & Comparable>(_ shares: [Key: Double], total: Int) -> [Key: Int] {
+        let sum = shares.values.reduce(0, +)
+        guard sum > 0 else { return [:] }
+        var result: [Key: Int] = [:]
+        var remainders: [(Key, Double)] = []
+        var assigned = 0
+        for (key, share) in shares.sorted(by: { $0.key < $1.key }) {
+            let exact = share / sum * Double(total)
+            result[key] = Int(exact)
+            assigned += Int(exact)
+            remainders.append((key, exact - exact.rounded(.down)))
+        }
+        for (key, _) in remainders.sorted(by: { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }).prefix(total - assigned) {
+            result[key, default: 0] += 1
+        }
+        return result
+    }
+}
+
+/// Errors reading a task definition; each names the file, and the field where one is at fault.
+public enum TaskError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be read.
+    case unreadable(path: String, reason: String)
+    /// The file is not valid YAML/JSON.
+    case syntax(path: String, reason: String)
+    /// A field is missing, of the wrong type, or out of range.
+    case invalidField(path: String, field: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): "\(path): cannot read task: \(reason)"
+        case let .syntax(path, reason): "\(path): not valid YAML or JSON: \(reason)"
+        case let .invalidField(path, field, problem): "\(path): field '\(field)': \(problem)"
+        }
+    }
+}
+
+/// Typed reads from a parsed YAML mapping, with errors that name the dotted field path.
+struct FieldReader {
+    let path: String
+    let map: [String: Any]
+    let prefix: String
+
+    private func name(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
+
+    private func fail(_ key: String, _ problem: String) -> TaskError {
+        .invalidField(path: path, field: name(key), problem: problem)
+    }
+
+    func rejectUnknown(_ known: Set<String>) throws {
+        for key in map.keys.sorted() where !known.contains(key) {
+            throw fail(key, "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func string(_ key: String, default value: String? = nil) throws -> String {
+        guard let raw = map[key] else {
+            if let value { return value }
+            throw fail(key, "is required")
+        }
+        if let s = raw as? String { return s }
+        if let i = raw as? Int { return String(i) }
+        throw fail(key, "must be a string")
+    }
+
+    func int(_ key: String, default value: Int? = nil) throws -> Int {
+        guard let raw = map[key] else {
+            if let value { return value }
+            throw fail(key, "is required")
+        }
+        if let i = raw as? Int { return i }
+        if let s = raw as? String, let i = Int(s) { return i }
+        throw fail(key, "must be an integer")
+    }
+
+    func section(_ key: String) throws -> FieldReader? {
+        guard let raw = map[key] else { return nil }
+        guard let sub = raw as? [String: Any] else { throw fail(key, "must be a mapping") }
+        return FieldReader(path: path, map: sub, prefix: name(key))
+    }
+
+    func strings(_ key: String) throws -> [String] {
+        guard let raw = map[key] else { throw fail(key, "is required") }
+        guard let list = raw as? [Any] else { throw fail(key, "must be a list of strings") }
+        return try list.enumerated().map { i, item in
+            if let s = item as? String, !s.isEmpty { return s }
+            if let n = item as? Int { return String(n) }
+            throw fail("\(key)[\(i)]", "must be a non-empty string")
+        }
+    }
+
+    /// A mapping of names to non-negative numbers that do not all vanish.
+    func shares(_ key: String) throws -> [String: Double]? {
+        guard let raw = map[key] else { return nil }
+        guard let sub = raw as? [String: Any] else { throw fail(key, "must be a mapping of name: share") }
+        var result: [String: Double] = [:]
+        for (k, v) in sub {
+            let share: Double
+            if let d = v as? Double { share = d } else if let i = v as? Int { share = Double(i) } else {
+                throw fail("\(key).\(k)", "must be a number")
+            }
+            guard share >= 0, share.isFinite else { throw fail("\(key).\(k)", "must not be negative") }
+            result[k] = share
+        }
+        guard result.values.reduce(0, +) > 0 else { throw fail(key, "shares must not all be zero") }
+        return result
+    }
+
+    /// A mapping of names to strings (`key` nil: this whole section).
+    func stringMap(_ key: String?) throws -> [String: String] {
+        let raw: Any? = key.map { map[$0] } ?? map
+        guard let raw else { return [:] }
+        guard let sub = raw as? [String: Any] else { throw fail(key ?? "", "must be a mapping of name: text") }
+        var result: [String: String] = [:]
+        for (k, v) in sub {
+            guard let s = v as? String else { throw fail(key.map { "\($0).\(k)" } ?? k, "must be a string") }
+            result[k] = s
+        }
+        return result
+    }
+
+    func jsonArray(_ key: String) throws -> [JSONValue] {
+        guard let raw = map[key] else { return [] }
+        guard let list = raw as? [Any] else { throw fail(key, "must be a list") }
+        return try list.enumerated().map { i, item in
+            guard let value = JSONValue(yaml: item) else { throw fail("\(key)[\(i)]", "cannot be represented as JSON") }
+            return value
+        }
+    }
+}
+
+extension JSONValue {
+    /// Converts a value Yams produced (String, Int, Double, Bool, arrays, mappings, NSNull).
+    init?(yaml: Any) {
+        switch yaml {
+        case let s as String: self = .string(s)
+        case let b as Bool: self = .bool(b)
+        case let i as Int: self = .number(Double(i))
+        case let d as Double: self = .number(d)
+        case let a as [Any]:
+            var items: [JSONValue] = []
+            for element in a {
+                guard let v = JSONValue(yaml: element) else { return nil }
+                items.append(v)
+            }
+            self = .array(items)
+        case let m as [String: Any]:
+            var object: [String: JSONValue] = [:]
+            for (k, v) in m {
+                guard let value = JSONValue(yaml: v) else { return nil }
+                object[k] = value
+            }
+            self = .object(object)
+        case is NSNull: self = .null
+        default: return nil
+        }
+    }
+}

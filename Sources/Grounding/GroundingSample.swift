@@ -1,0 +1,19 @@
+/// What the checker judges: a question, an answer, and the context passages the answer must be grounded in.
+public struct GroundingSample: Sendable, Equatable, Codable {
+    /// The question.
+    public var question: String
+    /// The proposed answer: a fragment ("Denver Broncos") or sentences.
+    public var answer: String
+    /// The context passages (for a generated sample, its source chunks).
+    public var passages: [String]
+    /// The id of the chunk the sample was generated from, for the round-trip retrieval check.
+    public var sourceChunkID: String?
+
+    /// Creates a sample.
+    public init(question: String, answer: String, passages: [String], sourceChunkID: String? = nil) {
+        self.question = question
+        self.answer = answer
+        self.passages = passages
+        self.sourceChunkID = sourceChunkID
+    }
+}

@@ -1,0 +1,140 @@
+/// Fixed English word lists the checks rely on: function words, number words, units, negation cues,
+/// antonyms and month names. All entries are lower-case matching keys (see ``WordToken/key``).
+enum Lexicon {
+    /// Function words and question words: never content terms.
+    static let stopwords: Set<String> = [
+        "a", "an", "the", "and", "or", "but", "nor", "so", "yet", "if", "then", "than", "that", "this", "these",
+        "those", "there", "here", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "into",
+        "onto", "upon", "over", "under", "after", "before", "during", "between", "through", "within", "without",
+        "against", "among", "around", "across", "along", "behind", "beyond", "toward", "towards", "per", "via",
+        "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "doing", "have",
+        "has", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must",
+        "it", "its", "it's", "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "we",
+        "us", "our", "you", "your", "i", "me", "my", "one's", "who", "whom", "whose", "which", "what", "when",
+        "where", "why", "how", "whatever", "whichever", "also", "too", "very", "just", "only", "even", "still",
+        "such", "some", "any", "each", "every", "all", "both", "either", "other", "another", "more", "most",
+        "much", "many", "own", "same", "s", "'s", "etc", "e.g", "i.e", "up", "out", "off", "down", "again",
+        "further", "once", "name", "named", "called", "type", "kind", "term", "according", "something",
+        "someone", "thing", "things", "way", "ways", "while", "because", "since", "until", "although", "though",
+        "whether", "not", "no", "never",
+    ]
+
+    /// Articles, ignored when matching an answer as a span of the context (SQuAD normalisation).
+    static let articles: Set<String> = ["a", "an", "the"]
+
+    /// Cardinal number words and their digit keys.
+    static let cardinals: [String: String] = [
+        "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+        "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
+        "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+        "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60",
+        "seventy": "70", "eighty": "80", "ninety": "90", "dozen": "12",
+    ]
+
+    /// Ordinal number words and their digit keys ("nineteenth" and "19th" match).
+    static let ordinals: [String: String] = [
+        "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
+        "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th", "eleventh": "11th",
+        "twelfth": "12th", "thirteenth": "13th", "fourteenth": "14th", "fifteenth": "15th",
+        "sixteenth": "16th", "seventeenth": "17th", "eighteenth": "18th", "nineteenth": "19th",
+        "twentieth": "20th", "twenty-first": "21st",
+    ]
+
+    /// Scale words: a number followed by one is a different quantity ("3 million" is not "3").
+    static let scales: Set<String> = ["hundred", "thousand", "million", "billion", "trillion"]
+
+    /// Units and their canonical names; a unit after a number in an answer must appear in its support.
+    static let units: [String: String] = [
+        "%": "percent", "percent": "percent", "percentage": "percent",
+        "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+        "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
+        "cm": "cm", "centimetre": "cm", "centimetres": "cm", "centimeter": "cm", "centimeters": "cm",
+        "mm": "mm", "millimetre": "mm", "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
+        "mi": "mile", "mile": "mile", "miles": "mile", "ft": "foot", "foot": "foot", "feet": "foot",
+        "inch": "inch", "inches": "inch", "kg": "kg", "kilogram": "kg", "kilograms": "kg",
+        "gram": "g", "grams": "g", "lb": "pound", "lbs": "pound", "pounds": "pound",
+        "tonne": "tonne", "tonnes": "tonne", "ton": "tonne", "tons": "tonne",
+        "°": "degree", "degree": "degree", "degrees": "degree", "°c": "celsius", "celsius": "celsius",
+        "fahrenheit": "fahrenheit", "kelvin": "kelvin",
+        "$": "dollar", "dollar": "dollar", "dollars": "dollar", "usd": "dollar", "€": "euro", "euro": "euro",
+        "euros": "euro", "£": "pound sterling", "sq": "square", "square": "square", "ha": "hectare",
+        "hectare": "hectare", "hectares": "hectare", "acre": "acre", "acres": "acre",
+        "second": "second", "seconds": "second", "minute": "minute", "minutes": "minute", "hour": "hour",
+        "hours": "hour", "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+        "months": "month", "year": "year", "years": "year", "decade": "decade", "decades": "decade",
+        "century": "century", "centuries": "century", "mph": "mph", "kmh": "km/h", "mw": "mw", "gw": "gw",
+        "kw": "kw", "watt": "watt", "watts": "watt", "volt": "volt", "volts": "volt",
+    ]
+
+    /// Words that negate the clause they stand in (`n't` is split off by the tokenizer and becomes `not`).
+    static let negationCues: Set<String> = [
+        "not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor", "without", "cannot",
+        "hardly", "barely", "scarcely", "unable", "lack", "lacks", "lacked", "lacking", "fail", "fails",
+        "failed",
+    ]
+
+    /// Antonym pairs (matching keys, unstemmed): an answer using one where its support uses the other is flagged.
+    static let antonymPairs: [(String, String)] = [
+        ("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"), ("rise", "fall"),
+        ("rose", "fell"), ("higher", "lower"), ("larger", "smaller"), ("largest", "smallest"),
+        ("more", "fewer"), ("most", "least"), ("before", "after"), ("earlier", "later"), ("first", "last"),
+        ("win", "lose"), ("won", "lost"), ("wins", "losses"), ("victory", "defeat"), ("accept", "reject"),
+        ("accepted", "rejected"), ("allow", "forbid"), ("allowed", "forbidden"), ("allowed", "banned"),
+        ("legal", "illegal"), ("possible", "impossible"), ("true", "false"), ("success", "failure"),
+        ("successful", "unsuccessful"), ("north", "south"), ("east", "west"), ("northern", "southern"),
+        ("eastern", "western"), ("maximum", "minimum"), ("above", "below"), ("inside", "outside"),
+        ("positive", "negative"), ("major", "minor"), ("majority", "minority"), ("strong", "weak"),
+        ("stronger", "weaker"), ("old", "new"), ("older", "newer"), ("oldest", "newest"), ("begin", "end"),
+        ("began", "ended"), ("start", "end"), ("started", "ended"), ("open", "closed"), ("opened", "closed"),
+        ("support", "oppose"), ("supported", "opposed"), ("agree", "disagree"), ("agreed", "disagreed"),
+        ("include", "exclude"), ("included", "excluded"), ("private", "public"), ("male", "female"),
+        ("heavy", "light"), ("long", "short"), ("longer", "shorter"), ("longest", "shortest"),
+        ("high", "low"), ("highest", "lowest"), ("rich", "poor"), ("richer", "poorer"), ("always", "never"),
+        ("all", "none"), ("entered", "left"), ("born", "died"), ("birth", "death"), ("internal", "external"),
+    ]
+
+    /// Each antonym key mapped to its opposites.
+    static let antonyms: [String: Set<String>] = {
+        var map: [String: Set<String>] = [:]
+        for (a, b) in antonymPairs {
+            map[a, default: []].insert(b)
+            map[b, default: []].insert(a)
+        }
+        return map
+    }()
+
+    /// Month names (dates), lower-case.
+    static let months: Set<String> = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ]
+
+    /// Phrases in a question that ask for a number: the answer must then hold a number or a quantity word.
+    static let quantityQuestionPhrases: [[String]] = [
+        ["how", "many"], ["how", "old"], ["what", "year"], ["which", "year"], ["what", "years"],
+        ["what", "percentage"], ["what", "percent"], ["what", "century"], ["which", "century"], ["what", "decade"],
+        ["which", "decade"], ["what", "age"],
+    ]
+
+    /// Words that answer a quantity question without digits ("twice", "several", "many times").
+    static let quantityWords: Set<String> = [
+        "once", "twice", "thrice", "half", "several", "few", "many", "multiple", "numerous", "dozens",
+        "hundreds", "thousands", "millions", "billions", "none", "no", "zero", "all", "most", "majority",
+        "minority", "some", "countless", "hundred", "thousand", "million", "billion", "trillion",
+    ]
+
+    /// Words that make an answer a time expression ("after the war", "the 19th century", "in May").
+    static let temporalWords: Set<String> = [
+        "year", "years", "century", "centuries", "decade", "decades", "day", "days", "week", "weeks", "month",
+        "months", "hour", "hours", "minute", "minutes", "second", "seconds", "after", "before", "during", "since",
+        "until", "ago", "age", "ages", "era", "period", "time", "times", "season", "seasons", "war", "reign",
+        "early", "late", "mid", "dynasty", "today", "now", "then", "recently", "soon", "later", "earlier",
+        "spring", "summer", "autumn", "fall", "winter", "morning", "evening", "night", "annually", "yearly",
+        "daily", "weekly", "monthly", "bc", "ad", "bce", "ce", "when", "once", "first", "last", "end",
+        "beginning", "start", "middle", "half", "quarter", "olympics", "renaissance", "independence", "death",
+        "birth", "life", "lifetime", "childhood", "youth", "retirement",
+    ]
+
+    /// Question words; the first one in a question decides what type of answer it expects.
+    static let questionWords: Set<String> = ["what", "which", "who", "whom", "whose", "where", "when", "why", "how"]
+}

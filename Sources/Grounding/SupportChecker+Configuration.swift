@@ -1,0 +1,103 @@
+extension SupportChecker {
+    /// How answers are held to the context.
+    public enum AnswerStyle: String, Sendable, Codable, CaseIterable {
+        /// Every answer must be a span of the context.
+        case extractive
+        /// Answers are judged by claim alignment only.
+        case abstractive
+        /// A fragment (at most ``Configuration/fragmentWordLimit`` words) must be a span; prose is judged by
+        /// claim alignment.
+        case automatic
+    }
+
+    /// The checker's parameters. Defaults were fixed by principle and checked on the "tune" half of
+    /// `Benchmarks/grounding/xquad_dev.jsonl` (even-numbered articles); see that folder's README.
+    public struct Configuration: Sendable, Equatable {
+        /// Decision threshold on the combined score: supported when `score >= threshold`.
+        public var threshold: Double = SupportChecker.defaultThreshold
+        /// How answers are held to the context.
+        public var answerStyle: AnswerStyle = .automatic
+        /// Longest answer, in tokens, treated as a fragment.
+        public var fragmentWordLimit = 10
+        /// When a ``SupportJudge`` is given, the scores it decides; default: 0.15 either side of the threshold.
+        public var judgeBand: JudgeBand?
+        /// Rank within which the round-trip check must find the source chunk.
+        public var roundTripDepth = 10
+
+        // Claim alignment.
+        /// Weight of content-word coverage against embedding similarity when aligning a claim.
+        public var lexicalWeight = 0.6
+        /// Cosine similarity mapped to 0 (similarities are rescaled from [floor, 1] to [0, 1]).
+        public var similarityFloor = 0.2
+        /// Factor applied to a claim with a number, date, unit or name absent from its aligned sentence and
+        /// its neighbours, or swapped for another in a near-verbatim claim.
+        public var missingFactPenalty = 0.1
+        /// Factor applied to a claim with a fact found only in a neighbouring sentence.
+        public var nearbyFactPenalty = 0.4
+        /// Fraction of a claim's words that must align to its sentence for the claim to count as
+        /// near-verbatim, so that a swapped number or name in it is a substitution (see ``SubstitutionDetector``).
+        public var verbatimOverlap = 0.6
+        /// Factor applied to a claim whose negation differs from its support's.
+        public var negationPenalty = 0.15
+        /// Factor applied to a claim using a word whose antonym its support uses.
+        public var antonymPenalty = 0.3
+        /// Score at which a claim passes.
+        public var claimPassScore = 0.5
+        /// Scale of a required span's score when the answer is not a span (times the longest matching run).
+        public var spanMissScale = 0.3
+
+        // Question fit.
+        /// Tokens over which a question term's credit decays by a factor e with its distance from the answer.
+        public var distanceDecay = 8.0
+        /// Least credit for a question term in the answer's sentence.
+        public var sameSentenceFloor = 0.15
+        /// Credit for a question term in a neighbouring sentence.
+        public var neighbourSentenceCredit = 0.15
+        /// Fit assumed when the question has no content term found in the context.
+        public var neutralFit = 0.5
+        /// Weight of the competitive fit (the answer against its best rival location).
+        public var competitiveFitWeight = 0.4
+        /// Weight of the absolute lexical fit (the rest goes to semantic fit).
+        public var absoluteFitWeight = 0.2
+        /// Cosine gap to the question's most similar sentence at which semantic fit reaches 0.
+        public var similarityGapScale = 0.3
+        /// Factor applied when the answer is not of the type the question asks for (see ``AnswerType``).
+        public var typeMismatchPenalty = 0.3
+        /// Factor applied to a fragment answer made only of the question's own content words.
+        public var echoPenalty = 0.5
+        /// Score at which question fit passes.
+        public var fitPassScore = 0.5
+
+        /// Creates the default configuration.
+        public init() {}
+
+        /// The judge band in force: the given one, else 0.15 either side of the threshold.
+        public var effectiveJudgeBand: JudgeBand {
+            judgeBand ?? JudgeBand(lower: threshold - 0.15, upper: threshold + 0.15)
+        }
+
+        /// Checks ranges.
+        ///
+        /// - Throws: ``GroundingError/invalidConfiguration(name:reason:)`` for the first value out of range.
+        public func validate() throws {
+            func unit(_ value: Double, _ name: String) throws {
+                guard value >= 0, value <= 1 else {
+                    throw GroundingError.invalidConfiguration(name: name, reason: "must be in [0, 1], got \(value)")
+                }
+            }
+            try unit(threshold, "threshold")
+            try unit(lexicalWeight, "lexicalWeight")
+            try unit(competitiveFitWeight + absoluteFitWeight, "competitiveFitWeight + absoluteFitWeight")
+            guard fragmentWordLimit >= 1 else {
+                throw GroundingError.invalidConfiguration(name: "fragmentWordLimit", reason: "must be at least 1")
+            }
+            guard roundTripDepth >= 1 else {
+                throw GroundingError.invalidConfiguration(name: "roundTripDepth", reason: "must be at least 1")
+            }
+            guard similarityGapScale > 0, distanceDecay > 0, similarityFloor < 1 else {
+                throw GroundingError.invalidConfiguration(name: "similarityGapScale, distanceDecay, similarityFloor",
+                                                          reason: "must be positive (floor below 1)")
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import Grounding
+
+extension Rag.Eval {
+    /// `rag eval grounding --data FILE.jsonl`: accuracy of the answer-support checker on labelled samples.
+    struct Grounding: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate the answer-support checker on labelled (question, answer, context) samples.",
+            discussion: """
+                Each line of --data is {"question", "answer", "context", "supported": true|false}; "context" is \
+                a string or an array of passages. "Supported" is the positive class of precision and recall. \
+                The threshold on the combined score is the built-in default (chosen on the tune half of \
+                Benchmarks/grounding/xquad_dev.jsonl), --threshold X, or with --tune-split NAME the one that \
+                maximises balanced accuracy at precision >= 0.95 on the lines whose "split" is NAME (the other \
+                lines are then evaluated). With --json, prints \
+                {"n", "balanced_accuracy", "precision", "recall", "threshold"}.
+                """
+        )
+
+        @Option(help: "Labelled JSONL file.") var data: String
+        @Option(help: "Decision threshold on the combined score (default: the built-in one).") var threshold: Double?
+        @Option(help: "Choose the threshold on the lines whose \"split\" field is NAME; evaluate the others.")
+        var tuneSplit: String?
+        @Option(help: "Evaluate only the lines whose \"split\" field is NAME.") var split: String?
+        @Option(help: "Answer style: automatic (short answers must be spans), extractive or abstractive.")
+        var style: SupportChecker.AnswerStyle = .automatic
+        @Option(help: "Write one JSON verdict per sample (label, score, checks) to FILE.") var verdicts: String?
+        @OptionGroup var embedding: EmbedderOptions
+        @Flag(help: "Print one JSON object.") var json = false
+
+        func validate() throws {
+            if let threshold, !(0...1).contains(threshold) {
+                throw ValidationError("--threshold must be in 0...1")
+            }
+            if threshold != nil && tuneSplit != nil {
+                throw ValidationError("give either --threshold or --tune-split, not both")
+            }
+            if let split, split == tuneSplit {
+                throw ValidationError("--split and --tune-split must differ")
+            }
+        }
+
+        func run() async throws {
+            var samples = try LabelledSample.load(path: data)
+            if let split {
+                samples = samples.filter { $0.extra["split"] == split }
+                guard !samples.isEmpty else { throw ValidationError("no line of \(data) has \"split\": \"\(split)\"") }
+            }
+            var configuration = SupportChecker.Configuration()
+            configuration.answerStyle = style
+            if let threshold { configuration.threshold = threshold }
+            let checker = try SupportChecker(embedder: try embedding.makeEmbedder(), configuration: configuration)
+            let progress = ProgressLine("checking", total: samples.count)
+            let results = try await checker.verdicts(for: samples.map(\.sample)) { progress.update($0) }
+            progress.finish(samples.count)
+
+            var evaluated = Array(zip(samples, results))
+            var chosen = configuration.threshold
+            if let tuneSplit {
+                let tuning = evaluated.filter { $0.0.extra["split"] == tuneSplit }
+                guard !tuning.isEmpty else {
+                    throw ValidationError("no line of \(data) has \"split\": \"\(tuneSplit)\"")
+                }
+                chosen = BinaryMetrics.bestThreshold(scores: tuning.map(\.1.score), labels: tuning.map(\.0.isSupported),
+                                                     minimumPrecision: 0.95)
+                evaluated = evaluated.filter { $0.0.extra["split"] != tuneSplit }
+                guard !evaluated.isEmpty else { throw ValidationError("every line is in the tune split") }
+            }
+            let metrics = BinaryMetrics(scores: evaluated.map(\.1.score), labels: evaluated.map(\.0.isSupported),
+                                        threshold: chosen)
+            if let verdicts { try write(evaluated, threshold: chosen, to: verdicts) }
+            if json {
+                try Output.printJSON(Report(n: metrics.count, balancedAccuracy: metrics.balancedAccuracy,
+                                            precision: metrics.precision, recall: metrics.recall, threshold: chosen))
+            } else {
+                printTable(metrics, evaluated: evaluated)
+            }
+        }
+
+        /// The `--json` object.
+        struct Report: Encodable {
+            var n: Int
+            var balancedAccuracy: Double
+            var precision: Double
+            var recall: Double
+            var threshold: Double
+
+            enum CodingKeys: String, CodingKey {
+                case n, precision, recall, threshold
+                case balancedAccuracy = "balanced_accuracy"
+            }
+        }
+
+        private func printTable(_ metrics: BinaryMetrics, evaluated: [(LabelledSample, Verdict)]) {
+            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, threshold "
+                + String(format: "%.3f", metrics.threshold) + "\n"
+            for (label, value) in [("balanced accuracy", metrics.balancedAccuracy), ("precision", metrics.precision),
+                                   ("recall", metrics.recall), ("specificity", metrics.specificity)] {
+                out += label.padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: "%.4f", value) + "\n"
+            }
+            out += "confusion          TP \(metrics.truePositives)  FP \(metrics.falsePositives)  "
+                + "TN \(metrics.trueNegatives)  FN \(metrics.falseNegatives)\n"
+            let kinds = Dictionary(grouping: evaluated) { $0.0.extra["kind"] ?? "" }
+            if kinds.count > 1 || kinds.keys.first != "" {
+                out += "\nkind                   n   correct\n"
+                for kind in kinds.keys.sorted() {
+                    let rows = kinds[kind] ?? []
+                    let correct = rows.filter { ($0.1.score >= metrics.threshold) == $0.0.isSupported }.count
+                    out += (kind.isEmpty ? "(none)" : kind).padding(toLength: 19, withPad: " ", startingAt: 0)
+                        + String(format: "%5d   %.3f\n", rows.count, Double(correct) / Double(max(rows.count, 1)))
+                }
+            }
+            print(out, terminator: "")
+        }
+
+        /// One line of `--verdicts`.
+        private struct VerdictLine: Encodable {
+            var line: Int
+            var supported: Bool
+            var predicted: Bool
+            var score: Double
+            var kind: String?
+            var reason: String?
+            var checks: [CheckResult]
+        }
+
+        private func write(_ evaluated: [(LabelledSample, Verdict)], threshold: Double, to path: String) throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var data = Data()
+            for (sample, verdict) in evaluated {
+                let predicted = verdict.score >= threshold
+                let line = VerdictLine(line: sample.line, supported: sample.isSupported, predicted: predicted,
+                                       score: verdict.score, kind: sample.extra["kind"],
+                                       reason: predicted ? nil : verdict.rejectionReason, checks: verdict.checks)
+                data.append(try encoder.encode(line))
+                data.append(Data("\n".utf8))
+            }
+            guard FileManager.default.createFile(atPath: path, contents: data) else {
+                throw ValidationError("cannot write \(path)")
+            }
+        }
+    }
+}
+
+extension SupportChecker.AnswerStyle: ExpressibleByArgument {}

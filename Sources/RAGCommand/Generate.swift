@@ -1,0 +1,113 @@
+import ArgumentParser
+import Embeddings
+import Foundation
+import Generation
+import Retrieval
+import Store
+
+extension Rag {
+    /// `rag generate --task FILE --db FILE --out FILE.jsonl`: a grounded dataset from an ingested corpus.
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a dataset grounded in an ingested corpus.",
+            discussion: """
+                The task file (YAML or JSON) says what to make; see README.md. Without --llm, rag starts the \
+                local llama.cpp server installed by scripts/install-llm.sh on a free 127.0.0.1 port and stops it \
+                afterwards; when that is not installed (or with --offline) the rule-based extractive generator \
+                makes qa samples instead, and the summary says which generator ran. Every model call is journaled \
+                in the database, keyed by a hash of prompt, model, parameters and seed: a rerun (--resume) \
+                replays them and makes no call twice. Writes OUT (kept samples), OUT.rejected.jsonl (with \
+                reasons) and OUT.card.md (dataset card).
+                """
+        )
+
+        @Option(help: "Task definition (.yaml, .yml or .json).") var task: String
+        @Option(help: "The corpus database.") var db: String
+        @Option(help: "Output JSONL file.") var out: String
+        @Option(help: "OpenAI-compatible server base URL(s), comma-separated (default: start the local server).")
+        var llm: String?
+        @Option(help: "Model name to request from --llm servers.") var llmModel = "default"
+        @Option(help: "Environment variable holding the servers' API key.") var llmKeyEnv = "OPENAI_API_KEY"
+        @Option(help: "Model calls in flight (per server).") var concurrency = 1
+        @Option(help: "Refinement rounds for rejected samples.") var rounds = 2
+        @Option(help: "Seconds one model call may take.") var timeout = 180.0
+        @Flag(help: "Use the offline extractive generator even when an LLM is available.") var offline = false
+        @Flag(help: "Continue an interrupted run: replay journaled calls (this is also what a plain rerun does).")
+        var resume = false
+        @OptionGroup var embedding: EmbedderOptions
+        @Flag(help: "Print one JSON object.") var json = false
+
+        func validate() throws {
+            if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+            if rounds < 0 { throw ValidationError("--rounds must not be negative") }
+            if offline && llm != nil { throw ValidationError("--offline and --llm exclude each other") }
+        }
+
+        func run() async throws {
+            let definition = try TaskDefinition.load(path: task)
+            let store = try CorpusStore(path: db, create: false)
+            let retriever = try Retriever(store: store, embedder: try embedderMatching(store))
+
+            var server: LocalLLMServer?
+            defer { server?.stop() }
+            var base: (any LanguageModel)?
+            if !offline {
+                if let llm {
+                    let endpoints = try llm.split(separator: ",").map { text -> OpenAICompatibleClient.Endpoint in
+                        guard let url = URL(string: String(text)), url.scheme != nil else {
+                            throw ValidationError("--llm: not a URL: \(text)")
+                        }
+                        return .init(baseURL: url, concurrency: concurrency)
+                    }
+                    base = OpenAICompatibleClient(endpoints: endpoints, model: llmModel, apiKeyVariable: llmKeyEnv,
+                                                  timeout: timeout)
+                } else if LocalLLMServer.isInstalled() {
+                    log("starting the local llama.cpp server (\(LocalLLMServer.modelName))")
+                    let started = try await LocalLLMServer(parallel: concurrency)
+                    server = started
+                    base = OpenAICompatibleClient(
+                        endpoints: [.init(baseURL: started.baseURL, concurrency: concurrency)],
+                        model: LocalLLMServer.modelName, timeout: timeout)
+                } else {
+                    log("no LLM configured and none installed (bash scripts/install-llm.sh): using the offline extractive generator")
+                }
+            }
+            let model = base.map { JournaledModel(base: $0, journal: StoreJournal(store: store)) }
+            var options = GenerationOptions()
+            options.concurrency = model == nil ? 1 : concurrency
+            options.maxRounds = rounds
+            let pipeline = GenerationPipeline(task: definition, retriever: retriever, model: model, filter: nil,
+                                              options: options)
+            let progress = ProgressLine("generate", total: definition.count)
+            let (kept, rejected, report) = try await pipeline.run(databasePath: db) { done, _ in progress.update(done) }
+            progress.finish(kept.count)
+            try DatasetWriter.write(kept: kept, rejected: rejected, report: report, task: definition, to: out)
+
+            if json {
+                try Output.printJSON(report)
+                return
+            }
+            let paths = DatasetWriter.companionPaths(for: out)
+            print("generator: \(report.generator) (\(report.model))")
+            print("kept \(report.kept) of \(report.requested) requested (\(report.generated) generated) in "
+                + String(format: "%.1f s", report.seconds))
+            print("model calls: \(report.modelCalls), replayed from journal: \(report.replayedCalls), tokens: \(report.tokens)")
+            if !report.rejected.isEmpty {
+                print("rejected: " + report.rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+            if let shortfall = report.shortfall { print("shortfall: \(shortfall)") }
+            print("wrote \(out), \(paths.rejected), \(paths.card)")
+        }
+
+        /// The embedder the database was built with: the hashing one is rebuilt from its recorded dimension;
+        /// others come from the embedder options (and `Retriever` checks they match).
+        private func embedderMatching(_ store: CorpusStore) throws -> any Embedder {
+            if let info = try store.embedder(), info.name.hasPrefix("hash-") {
+                return HashingEmbedder(dimension: info.dimension)
+            }
+            return try embedding.makeEmbedder()
+        }
+
+        private func log(_ line: String) { Output.log(line) }
+    }
+}

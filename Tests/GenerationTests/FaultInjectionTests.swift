@@ -1,0 +1,76 @@
+import Foundation
+import Generation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Faults no real server can be made to show on demand (429 bursts, dropped connections, garbage bodies),
+/// against `Fixtures/fake_fault_server.py`, a FAKE server named as such.
+@Suite(.serialized) struct FaultInjectionTests {
+    final class FakeServer: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+
+        init() throws {
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/fake_fault_server.py").path
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", script]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            var line = Data()
+            while let byte = try pipe.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+                line.append(byte)
+            }
+            port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+        }
+
+        deinit { process.terminate() }
+
+        func client(_ mode: String, retries: Int = 4) -> OpenAICompatibleClient {
+            OpenAICompatibleClient(
+                endpoints: [.init(baseURL: URL(string: "http://127.0.0.1:\(port)/\(mode)")!)], model: "fake",
+                timeout: 10, maxRetries: retries)
+        }
+
+        func calls(_ mode: String) async throws -> Int {
+            let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/count/\(mode)")!)
+            return (try JSONSerialization.jsonObject(with: data) as? [String: Int])?["count"] ?? -1
+        }
+    }
+
+    let request = CompletionRequest(messages: [ChatMessage(.user, "hi")], jsonSchema: ["type": "object"])
+
+    @Test func retriesThrough429AndDroppedConnections() async throws {
+        let server = try FakeServer()
+        #expect(server.port > 0)
+        let ok = try await server.client("429x2").complete(request)
+        #expect(ok.promptTokens == 11 && ok.completionTokens == 7)
+        #expect(try await server.calls("429x2") == 3)
+        _ = try await server.client("drop").complete(request)
+        #expect(try await server.calls("drop") == 2)
+    }
+
+    @Test func givesUpWithTheEndpointAndStatus() async throws {
+        let server = try FakeServer()
+        await #expect {
+            try await server.client("500", retries: 2).complete(request)
+        } throws: { error in
+            guard case let .httpStatus(endpoint, status, _) = error as? LanguageModelError else { return false }
+            return status == 500 && endpoint.contains("/500/")
+        }
+        #expect(try await server.calls("500") == 3)
+        // A client error is not retried.
+        await #expect(throws: LanguageModelError.self) { try await server.client("400").complete(request) }
+        #expect(try await server.calls("400") == 1)
+        await #expect {
+            try await server.client("garbage", retries: 1).complete(request)
+        } throws: { error in
+            guard case .malformedResponse = error as? LanguageModelError else { return false }
+            return true
+        }
+    }
+}

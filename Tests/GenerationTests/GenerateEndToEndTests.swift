@@ -1,0 +1,142 @@
+import Foundation
+import Generation
+import Store
+import Testing
+
+/// Runs the built `rag` binary: ingest the shipped sample corpus, generate with the real local llama.cpp server
+/// and model (installed by scripts/install-llm.sh, as .ci/run does), check provenance, and resume.
+@Suite(.serialized) struct GenerateEndToEndTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `rag` executable beside the test bundle.
+    static var ragBinary: String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("rag").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/release/rag").path
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    static func rag(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ragBinary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh database holding the shipped sample corpus (hashing embedder: fast, and the model is not the
+    /// point here).
+    static func ingestedDatabase() throws -> (dir: String, db: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-gen-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let db = dir + "/corpus.db"
+        let corpus = repository.appendingPathComponent("corpora/postgresql-sample").path
+        let run = try rag(["ingest", corpus, "--db", db, "--embedder", "hash", "--json"])
+        #expect(run.status == 0, "ingest failed: \(run.stderr)")
+        return (dir, db)
+    }
+
+    static func writeTask(_ dir: String, count: Int, types: String) throws -> String {
+        let path = dir + "/task.yaml"
+        try """
+            domain: "PostgreSQL 15 administration and SQL"
+            kind: qa
+            count: \(count)
+            seed: 11
+            qa:
+              types: {\(types)}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func report(_ run: Run) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+
+    /// Every span of every kept sample quotes the stored chunk text at its offsets.
+    static func checkSpans(output: String, db: String) throws -> Int {
+        let store = try CorpusStore(path: db, create: false)
+        var spans = 0
+        for line in try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n") {
+            let sample = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let sampleSpans = try #require(sample["spans"] as? [[String: Any]])
+            #expect(!sampleSpans.isEmpty, "kept sample without spans: \(line)")
+            for span in sampleSpans {
+                let chunkID = try #require(span["chunk_id"] as? Int)
+                let chunk = try #require(try store.chunks(ids: [Int64(chunkID)]).first)
+                let start = try #require(span["start"] as? Int) - chunk.characterRange.lowerBound
+                let end = try #require(span["end"] as? Int) - chunk.characterRange.lowerBound
+                let text = Array(chunk.text)
+                #expect(start >= 0 && end <= text.count && start < end)
+                if start >= 0, end <= text.count, start < end {
+                    #expect(String(text[start..<end]) == span["text"] as? String)
+                }
+                spans += 1
+            }
+        }
+        return spans
+    }
+
+    @Test func offlineExtractiveGenerationIsGroundedByConstruction() throws {
+        let (dir, db) = try Self.ingestedDatabase()
+        let task = try Self.writeTask(dir, count: 8, types: "factoid: 3, definition: 1")
+        let run = try Self.rag(["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--offline", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try Self.report(run)
+        #expect(report["generator"] as? String == "extractive")
+        #expect(report["kept"] as? Int == 8)
+        #expect(try Self.checkSpans(output: dir + "/out.jsonl", db: db) >= 8)
+        #expect(FileManager.default.fileExists(atPath: dir + "/out.card.md"))
+    }
+
+    @Test func localLLMGenerationResumesWithoutRepeatingCalls() throws {
+        try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
+        let (dir, db) = try Self.ingestedDatabase()
+        let task = try Self.writeTask(dir, count: 3, types: "factoid: 2, procedural: 1")
+        let first = try Self.rag(["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try Self.report(first)
+        #expect(report["generator"] as? String == "llm")
+        let calls = try #require(report["model_calls"] as? Int)
+        #expect(calls >= 3)
+        let kept = try #require(report["kept"] as? Int)
+        #expect(kept == 3 || report["shortfall"] != nil)
+        _ = try Self.checkSpans(output: dir + "/out.jsonl", db: db)
+
+        let firstOutput = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
+        let again = try Self.rag(["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--resume", "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let replay = try Self.report(again)
+        #expect(replay["model_calls"] as? Int == 0)
+        #expect(replay["replayed_calls"] as? Int == calls)
+        #expect(try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8) == firstOutput)
+    }
+
+    @Test func badTaskFileNamesTheFieldAndExitsNonZero() throws {
+        let (dir, db) = try Self.ingestedDatabase()
+        let path = dir + "/bad.yaml"
+        try "domain: x\ncount: 3\nkind: poem\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try Self.rag(["generate", "--task", path, "--db", db, "--out", dir + "/o.jsonl", "--offline"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("bad.yaml") && run.stderr.contains("kind"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/o.jsonl"))
+    }
+}

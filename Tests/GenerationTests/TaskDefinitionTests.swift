@@ -1,0 +1,65 @@
+import Foundation
+import Generation
+import Testing
+
+@Suite struct TaskDefinitionTests {
+    @Test func parsesAQATaskInYAMLAndJSON() throws {
+        let yaml = """
+            domain: PostgreSQL administration
+            kind: qa
+            count: 20
+            seed: 9
+            qa:
+              types: {factoid: 3, definition: 1}
+              answer_style: span
+            examples:
+              - {question: "What is VACUUM?", answer: "A command that reclaims storage."}
+            """
+        let task = try TaskDefinition.parse(yaml)
+        #expect(task.kind == .qa && task.count == 20 && task.seed == 9 && task.answerStyle == .span)
+        #expect(task.questionTypeQuotas == [.factoid: 15, .definition: 5])
+        #expect(task.examples.count == 1)
+        let json = #"{"domain": "d", "kind": "classification", "count": 7, "classification": {"labels": ["a", "b", "c"]}}"#
+        let c = try TaskDefinition.parse(json)
+        #expect(c.labelQuotas.values.reduce(0, +) == 7)
+        #expect(Set(c.labelQuotas.keys) == ["a", "b", "c"])
+    }
+
+    @Test(arguments: [
+        ("kind: qa\ncount: 5", "domain"),
+        ("domain: x\ncount: 0", "count"),
+        ("domain: x\ncount: 5\nkind: poem", "kind"),
+        ("domain: x\ncount: 5\nqa: {types: {riddle: 1}}", "qa.types.riddle"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a]}", "classification.labels"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], distribution: {c: 1}}",
+         "classification.distribution.c"),
+        ("domain: x\ncount: 5\nkind: extraction", "extraction.fields"),
+        ("domain: x\ncount: 5\ncolour: blue", "colour"),
+        ("domain: x\ncount: 5\nqa: {types: {factoid: -1}}", "qa.types.factoid"),
+    ])
+    func invalidFieldsAreNamed(text: String, field: String) {
+        #expect {
+            try TaskDefinition.parse(text, path: "task.yaml")
+        } throws: { error in
+            guard case let .invalidField(path, f, _) = error as? TaskError else { return false }
+            return path == "task.yaml" && f == field
+        }
+    }
+
+    @Test func syntaxErrorsAndMissingFilesNameTheFile() {
+        #expect(throws: TaskError.self) { try TaskDefinition.parse("domain: [unclosed", path: "t.yaml") }
+        #expect {
+            try TaskDefinition.load(path: "/no/such/task.yaml")
+        } throws: { error in
+            guard case let .unreadable(path, _) = error as? TaskError else { return false }
+            return path == "/no/such/task.yaml"
+        }
+    }
+
+    @Test func quotasSumToTheTotalForManySplits() {
+        for total in [1, 7, 50, 101] {
+            let q = TaskDefinition.quotas(["a": 0.33, "b": 0.33, "c": 0.34, "d": 0.0], total: total)
+            #expect(q.values.reduce(0, +) == total)
+        }
+    }
+}
