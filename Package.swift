@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["VectorIndex"]
+            dependencies: ["VectorIndex", "Retrieval", "Store", "Ingest", "Embeddings"]
         ),
         .target(
             name: "Store",
@@ -130,6 +130,10 @@ let package = Package(
         .testTarget(
             name: "EmbeddingsTests",
             dependencies: ["Embeddings"]
+        ),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Retrieval", "Store", "Ingest", "Embeddings", "VectorIndex"]
         ),
         .testTarget(
             name: "GroundingTests",

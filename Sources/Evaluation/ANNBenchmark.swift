@@ -37,6 +37,13 @@ public struct ANNBenchmark: Sendable {
             case qps
             case qpsBatch = "qps_batch"
         }
+
+        public init(ef: Int, recallAt10: Double, qps: Double, qpsBatch: Double) {
+            self.ef = ef
+            self.recallAt10 = recallAt10
+            self.qps = qps
+            self.qpsBatch = qpsBatch
+        }
     }
 
     /// The whole measurement.
@@ -61,6 +68,22 @@ public struct ANNBenchmark: Sendable {
             case buildSeconds = "build_seconds"
             case indexBytes = "index_bytes"
             case exactSeconds = "exact_seconds"
+        }
+
+        public init(n: Int, dimension: Int, queries: Int, metric: String, storage: String, m: Int, efConstruction: Int,
+                    threads: Int, buildSeconds: Double, indexBytes: Int, exactSeconds: Double, points: [Point]) {
+            self.n = n
+            self.dimension = dimension
+            self.queries = queries
+            self.metric = metric
+            self.storage = storage
+            self.m = m
+            self.efConstruction = efConstruction
+            self.threads = threads
+            self.buildSeconds = buildSeconds
+            self.indexBytes = indexBytes
+            self.exactSeconds = exactSeconds
+            self.points = points
         }
     }
 

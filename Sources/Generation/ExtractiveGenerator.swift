@@ -43,9 +43,13 @@ public struct ExtractiveGenerator: Sendable {
     private static let copulas: Set<String> = ["is", "are", "was", "were"]
     private static let modals: Set<String> = ["can", "must", "should", "will", "may", "cannot"]
     private static let determiners: Set<String> = ["a", "an", "the", "one"]
+    /// Words that make a subject point back at earlier text ("this option", "another issue").
+    private static let vagueWords: Set<String> = ["this", "that", "these", "those", "another", "it", "such", "same"]
     private static let badSubjectStarts: Set<String> = [
         "it", "this", "that", "there", "these", "those", "they", "he", "she", "which", "what", "if", "when", "and", "but",
-        "or", "so", "however", "also", "here", "we", "you", "i",
+        "or", "so", "however", "also", "here", "we", "you", "i", "since", "because", "although", "while", "for",
+        "in", "on", "as", "after", "before", "unless", "note", "see", "check", "use", "each", "all", "some", "any",
+        "such", "other", "most", "many", "both", "either", "neither", "its", "their", "our", "your",
     ]
 
     /// All questions the rules make from `text`, in sentence order.
@@ -115,8 +119,16 @@ public struct ExtractiveGenerator: Sendable {
             let isCopula = Self.copulas.contains(lower), isModal = Self.modals.contains(lower)
             guard isCopula || isModal else { continue }
             let subjectWords = words[0..<i]
-            guard let first = subjectWords.first?.text.lowercased(), !Self.badSubjectStarts.contains(first),
-                  !subjectWords.contains(where: { $0.text.contains(",") || $0.text.contains("(") })
+            guard let firstWord = subjectWords.first?.text else { return nil }
+            let first = firstWord.lowercased()
+            // A noun phrase: "The/A/An ..." of up to six words, or a bare capitalised term of up to three
+            // ("PostgreSQL", "B-tree indexes"); not a clause opener, a gerund or an imperative.
+            let startsWithDeterminer = Self.determiners.contains(first) && first != "one"
+            let isBareTerm = subjectWords.count <= 3 && firstWord.first?.isUppercase == true && !first.hasSuffix("ing")
+            guard !Self.badSubjectStarts.contains(first), startsWithDeterminer || isBareTerm,
+                  subjectWords.count <= 6,
+                  !subjectWords.contains(where: { Self.vagueWords.contains($0.text.lowercased()) }),
+                  !subjectWords.contains(where: { $0.text.contains(",") || $0.text.contains("(") || $0.text.contains(":") })
             else { return nil }
             let predicateStart = i + 1 < words.count ? words[i + 1].start : body.count
             let predicate = String(Array(body)[predicateStart...]).trimmingCharacters(in: .whitespaces)
@@ -125,7 +137,8 @@ public struct ExtractiveGenerator: Sendable {
                 return nil  // negated statements make misleading questions
             }
             var subject = String(Array(body)[subjectWords.first!.start..<subjectWords.last!.end])
-            if Self.determiners.contains(first) {
+            let isPlainCapitalised = firstWord.count > 1 && firstWord.dropFirst().allSatisfy(\.isLowercase)
+            if startsWithDeterminer || isPlainCapitalised {
                 subject = subject.prefix(1).lowercased() + subject.dropFirst()  // "The server" → "the server"
             }
             let answerStart = range.lowerBound + predicateStart

@@ -23,6 +23,8 @@ public struct GenerationOptions: Sendable {
     public var parseRetries = 2
     public var temperature = 0.7
     public var maxTokens = 400
+    /// Questions (or texts) at least this cosine-similar to a kept one are rejected as near-duplicates.
+    public var duplicateThreshold: Float = 0.95
 
     public init() {}
 }
@@ -146,7 +148,10 @@ public final class GenerationPipeline: @unchecked Sendable {
                 group.addTask { [self] in
                     while let slot = await state.nextSlot() {
                         let sample = try await self.attempt(slot)
-                        let next = await state.finish(slot, sample: sample, maxRounds: self.options.maxRounds)
+                        let vector = sample.isAccepted ? try self.dedupVector(sample) : nil
+                        let next = await state.finish(
+                            slot, sample: sample, vector: vector, duplicateThreshold: self.options.duplicateThreshold,
+                            maxRounds: self.options.maxRounds)
                         progress(next.kept, self.task.count)
                     }
                 }
@@ -180,6 +185,14 @@ public final class GenerationPipeline: @unchecked Sendable {
             report.shortfall = "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"
         }
         return (kept.sorted { $0.id < $1.id }, rejected.sorted { $0.id < $1.id }, report)
+    }
+
+    /// The unit vector of the sample's question (or text) for near-duplicate detection.
+    private func dedupVector(_ sample: GeneratedSample) throws -> [Float]? {
+        guard let embedder = retriever.embedder, let text = sample.question ?? sample.text, !text.isEmpty else {
+            return nil
+        }
+        return try embedder.embed([text]).first.map(Distance.normalized)
     }
 
     // MARK: One attempt
@@ -395,6 +408,9 @@ actor RunState {
     private(set) var rejected: [GeneratedSample] = []
     private(set) var usage = (prompt: 0, completion: 0)
     private var targetOrder: [String]
+    /// Vectors and normalised texts of kept samples, for duplicate detection.
+    private var keptVectors: [[Float]] = []
+    private var keptTexts: Set<String> = []
 
     init(quotas: [String: Int], passages: [SourcePassage], seed: UInt64) {
         self.quotas = quotas
@@ -441,7 +457,9 @@ actor RunState {
     }
 
     /// Records a finished attempt; queues a refinement when it was rejected and rounds remain.
-    func finish(_ slot: SampleSlot, sample: GeneratedSample, maxRounds: Int) -> (kept: Int, pending: Int) {
+    func finish(
+        _ slot: SampleSlot, sample: GeneratedSample, vector: [Float]?, duplicateThreshold: Float, maxRounds: Int
+    ) -> (kept: Int, pending: Int) {
         inFlight[slot.target, default: 0] -= 1
         var sample = sample
         if case let .array(u)? = sample.fields.removeValue(forKey: "_usage"), u.count == 2,
@@ -450,9 +468,14 @@ actor RunState {
             usage.prompt += Int(p)
             usage.completion += Int(c)
         }
+        if sample.isAccepted {
+            sample.checks.append(duplicateCheck(sample, vector: vector, threshold: duplicateThreshold))
+        }
         if sample.isAccepted, keptCount[slot.target, default: 0] < quotas[slot.target, default: 0] {
             keptCount[slot.target, default: 0] += 1
             kept.append(sample)
+            if let vector { keptVectors.append(vector) }
+            keptTexts.insert(Self.normalizedText(sample))
         } else if sample.isAccepted {
             var over = sample
             over.checks.append(CheckOutcome(name: "quota_full", passed: false, score: 0,
@@ -470,5 +493,24 @@ actor RunState {
             }
         }
         return (kept.count, pending.count)
+    }
+
+    private static func normalizedText(_ sample: GeneratedSample) -> String {
+        (sample.question ?? sample.text ?? "").lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
+    }
+
+    /// Exact (normalised text) and near (embedding cosine) duplicates of kept samples fail.
+    private func duplicateCheck(_ sample: GeneratedSample, vector: [Float]?, threshold: Float) -> CheckOutcome {
+        if keptTexts.contains(Self.normalizedText(sample)) {
+            return CheckOutcome(name: "near_duplicate", passed: false, score: 1, reason: "same text as a kept sample")
+        }
+        var best: Float = 0
+        if let vector {
+            for other in keptVectors { best = max(best, Distance.dot(vector, other)) }
+        }
+        let passed = best < threshold
+        return CheckOutcome(
+            name: "near_duplicate", passed: passed, score: Double(best),
+            reason: passed ? "ok" : String(format: "cosine %.3f with a kept sample", best))
     }
 }

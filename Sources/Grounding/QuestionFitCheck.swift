@@ -11,7 +11,7 @@ import Foundation
 ///   ``SupportChecker/Configuration/neighbourSentenceCredit`` in a neighbouring sentence;
 /// - competitive fit: the answer's lexical fit against the best rival location: for a fragment answer, every
 ///   other candidate of the same type in the context (numbers for a number, capitalised names for a name,
-///   any stretch of the same length otherwise); for prose, every other sentence. An answer that is the best
+///   every third token otherwise); for prose, every other sentence. An answer that is the best
 ///   candidate scores 1; one with a rival twice as close to the question's terms, 0.5;
 /// - semantic fit: how close the location's sentence comes to the sentence most similar to the question
 ///   (embedding cosine);
@@ -51,7 +51,7 @@ public struct QuestionFitCheck: GroundingCheck {
         let bestSimilarity = sample.questionSimilarities.max() ?? 0
 
         var best: (score: Double, lexical: Double, competitive: Double, semantic: Double, sentence: Int) = (-1, 0, 0, 0, 0)
-        for location in locations {
+        for location in locations where context.sentenceOfToken.indices.contains(location.lowerBound) {
             let sentence = context.sentenceOfToken[location.lowerBound]
             let lexical = lexicalFit(at: location, terms: terms, context: context)
             let competitive = max(lexical, bestRival) > 0 ? lexical / max(lexical, bestRival) : configuration.neutralFit
@@ -98,6 +98,8 @@ public struct QuestionFitCheck: GroundingCheck {
     /// Weighted, distance-credited fraction of the question's terms near a location (see the type's notes).
     func lexicalFit(at location: Range<Int>, terms: QuestionTerms, context: AnalyzedText) -> Double {
         guard terms.totalWeight > 0 else { return configuration.neutralFit }
+        // An empty trailing range (a sentence with no tokens) sits past the last token.
+        guard context.sentenceOfToken.indices.contains(location.lowerBound) else { return 0 }
         let sentence = context.sentenceOfToken[location.lowerBound]
         var credit = 0.0
         for (stem, weight) in zip(terms.stems, terms.weights) {

@@ -18,7 +18,7 @@ extension SupportChecker {
         /// How answers are held to the context.
         public var answerStyle: AnswerStyle = .automatic
         /// Longest answer, in tokens, treated as a fragment.
-        public var fragmentWordLimit = 10
+        public var fragmentWordLimit = 6
         /// When a ``SupportJudge`` is given, the scores it decides; default: 0.15 either side of the threshold.
         public var judgeBand: JudgeBand?
         /// Rank within which the round-trip check must find the source chunk.

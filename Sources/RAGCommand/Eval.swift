@@ -7,6 +7,7 @@ extension Rag {
             abstract: "Evaluate components on labelled data.",
             subcommands: [
                 Grounding.self,
+                Retrieval.self, Dataset.self,
             ]
         )
     }

@@ -12,7 +12,7 @@ extension Rag.Eval {
                 a string or an array of passages. "Supported" is the positive class of precision and recall. \
                 The threshold on the combined score is the built-in default (chosen on the tune half of \
                 Benchmarks/grounding/xquad_dev.jsonl), --threshold X, or with --tune-split NAME the one that \
-                maximises balanced accuracy at precision >= 0.95 on the lines whose "split" is NAME (the other \
+                maximises balanced accuracy at precision >= 0.96 on the lines whose "split" is NAME (the other \
                 lines are then evaluated). With --json, prints \
                 {"n", "balanced_accuracy", "precision", "recall", "threshold"}.
                 """
@@ -63,7 +63,7 @@ extension Rag.Eval {
                     throw ValidationError("no line of \(data) has \"split\": \"\(tuneSplit)\"")
                 }
                 chosen = BinaryMetrics.bestThreshold(scores: tuning.map(\.1.score), labels: tuning.map(\.0.isSupported),
-                                                     minimumPrecision: 0.95)
+                                                     minimumPrecision: 0.96)
                 evaluated = evaluated.filter { $0.0.extra["split"] != tuneSplit }
                 guard !evaluated.isEmpty else { throw ValidationError("every line is in the tune split") }
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Embeddings
 import Foundation
 import Generation
+import Grounding
 import Retrieval
 import Store
 
@@ -32,6 +33,12 @@ extension Rag {
         @Option(help: "Refinement rounds for rejected samples.") var rounds = 2
         @Option(help: "Seconds one model call may take.") var timeout = 180.0
         @Flag(help: "Use the offline extractive generator even when an LLM is available.") var offline = false
+        @Flag(help: "Ask the LLM to judge samples whose grounding score is uncertain (costs extra calls).")
+        var judge = false
+        @Flag(help: "Keep samples without running the grounding checks (provenance and format checks still run).")
+        var noGrounding = false
+        @Option(help: "Grounding decision threshold (default: the one fixed on the XQuAD development set).")
+        var groundingThreshold: Double?
         @Flag(help: "Continue an interrupted run: replay journaled calls (this is also what a plain rerun does).")
         var resume = false
         @OptionGroup var embedding: EmbedderOptions
@@ -41,12 +48,14 @@ extension Rag {
             if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
             if rounds < 0 { throw ValidationError("--rounds must not be negative") }
             if offline && llm != nil { throw ValidationError("--offline and --llm exclude each other") }
+            if judge && offline { throw ValidationError("--judge needs an LLM") }
         }
 
         func run() async throws {
             let definition = try TaskDefinition.load(path: task)
             let store = try CorpusStore(path: db, create: false)
-            let retriever = try Retriever(store: store, embedder: try embedderMatching(store))
+            let embedder = try embedderMatching(store)
+            let retriever = try Retriever(store: store, embedder: embedder)
 
             var server: LocalLLMServer?
             defer { server?.stop() }
@@ -76,7 +85,17 @@ extension Rag {
             var options = GenerationOptions()
             options.concurrency = model == nil ? 1 : concurrency
             options.maxRounds = rounds
-            let pipeline = GenerationPipeline(task: definition, retriever: retriever, model: model, filter: nil,
+            var filter: (any SampleFilter)?
+            if !noGrounding {
+                var configuration = SupportChecker.Configuration()
+                if let groundingThreshold { configuration.threshold = groundingThreshold }
+                configuration.answerStyle = definition.answerStyle == .span ? .extractive : .automatic
+                let checker = try SupportChecker(
+                    embedder: embedder, configuration: configuration, retriever: RetrieverPassageRanker(retriever: retriever),
+                    judge: judge ? model.map { LanguageModelJudge(model: $0) } : nil)
+                filter = GroundingSampleFilter(checker: checker)
+            }
+            let pipeline = GenerationPipeline(task: definition, retriever: retriever, model: model, filter: filter,
                                               options: options)
             let progress = ProgressLine("generate", total: definition.count)
             let (kept, rejected, report) = try await pipeline.run(databasePath: db) { done, _ in progress.update(done) }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 extension Schema {
     /// Migrations of the generation journal (kept apart from the corpus tables).

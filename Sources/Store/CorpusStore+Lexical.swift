@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 extension CorpusStore {
     /// Full-text search with FTS5 and BM25 over chunk text.

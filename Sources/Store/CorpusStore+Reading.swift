@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 extension CorpusStore {
     /// The chunks with these ids, in the order given (ids not found are left out).

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Counts and sizes of a corpus database.
 public struct StoreStatistics: Sendable, Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A source file's new contents: its fingerprint and the documents extracted from it.
 public struct SourceUpdate: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 
 /// A corpus database: documents, chunks, vectors, a full-text index and the ingest journal, in one SQLite
 /// file in WAL mode.

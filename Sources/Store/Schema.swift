@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The database schema as named, append-only migrations. Never edit a registered migration: add a new one.
 enum Schema {

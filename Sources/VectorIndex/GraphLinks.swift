@@ -1,3 +1,5 @@
+import CSupport
+
 /// The HNSW graph's adjacency lists, by slot and level.
 ///
 /// Level 0 lives in one contiguous block: for each slot, a count followed by `maxNeighbors0` (M0 = 2M) slot ids,
@@ -82,6 +84,12 @@ final class GraphLinks {
     func list(of slot: Int32, onLevel level: Int) -> UnsafeMutablePointer<Int32> {
         if level == 0 { return level0 + Int(slot) &* level0Stride }
         return upper[Int(slot)]! + (level &- 1) &* upperStride
+    }
+
+    /// Starts loading the list of `slot` on `level` into the cache.
+    @inline(__always)
+    func prefetchList(of slot: Int32, onLevel level: Int) {
+        rag_prefetch(list(of: slot, onLevel: level))
     }
 
     /// The neighbours of `slot` on `level`, as a buffer into the graph (valid until the list changes).

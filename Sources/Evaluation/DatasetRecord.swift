@@ -1,0 +1,121 @@
+import Foundation
+
+/// One sample of a generated (or real) dataset, as much of it as statistics need.
+///
+/// Generated JSONL lines carry `question`/`answer` (qa), `text`/`label` (classification) or `text`/`fields`
+/// (extraction), plus `id`, `type`, `source_chunk_ids` (the first is the source), `spans` (with `document`)
+/// and `checks` (the first failed one is a rejected sample's reason).
+public struct DatasetRecord: Sendable, Equatable {
+    /// 1-based line in its file.
+    public var line: Int
+    public var id: String
+    public var question: String?
+    public var answer: String?
+    public var text: String?
+    public var label: String?
+    public var type: String?
+    public var sourceChunkIDs: [Int64]
+    /// Documents of the supporting spans.
+    public var documents: [String]
+    /// The first failed check's name, for a rejected sample.
+    public var rejectionReason: String?
+
+    public init(line: Int, id: String, question: String? = nil, answer: String? = nil, text: String? = nil,
+                label: String? = nil, type: String? = nil, sourceChunkIDs: [Int64] = [], documents: [String] = [],
+                rejectionReason: String? = nil) {
+        self.line = line
+        self.id = id
+        self.question = question
+        self.answer = answer
+        self.text = text
+        self.label = label
+        self.type = type
+        self.sourceChunkIDs = sourceChunkIDs
+        self.documents = documents
+        self.rejectionReason = rejectionReason
+    }
+
+    /// What a reader sees first: the question, else the text.
+    public var prompt: String? { question ?? text }
+
+    /// Reads a JSONL dataset.
+    /// - Throws: ``EvaluationError`` naming the file and line of a malformed record, or an empty file.
+    public static func load(path: String) throws -> [DatasetRecord] {
+        var records: [DatasetRecord] = []
+        for (number, line) in try TextFile.lines(path) {
+            let object = try TextFile.jsonObject(line, path: path, number: number)
+            records.append(record(object, line: number))
+        }
+        guard !records.isEmpty else { throw EvaluationError.empty(path: path) }
+        return records
+    }
+
+    static func record(_ object: [String: Any], line: Int) -> DatasetRecord {
+        let spans = object["spans"] as? [[String: Any]] ?? []
+        let checks = object["checks"] as? [[String: Any]] ?? []
+        let failed = checks.first { ($0["passed"] as? Bool) == false }
+        return DatasetRecord(
+            line: line,
+            id: JSONField.string(object["id"]) ?? "line-\(line)",
+            question: object["question"] as? String,
+            answer: object["answer"] as? String,
+            text: object["text"] as? String,
+            label: JSONField.string(object["label"]),
+            type: object["type"] as? String,
+            sourceChunkIDs: (object["source_chunk_ids"] as? [Any] ?? []).compactMap { JSONField.int($0).map(Int64.init) },
+            documents: spans.compactMap { $0["document"] as? String },
+            rejectionReason: failed.map { ($0["name"] as? String) ?? "unnamed check" })
+    }
+
+    /// Reads real samples to compare with: a JSONL file (records as in ``load(path:)``, or anything with a
+    /// `question` or `text` field) or a SQuAD v1.1 JSON file (`data[].paragraphs[].qas[]`).
+    public static func loadReference(path: String) throws -> [DatasetRecord] {
+        guard path.hasSuffix(".json") else { return try load(path: path) }
+        let data = Data(try TextFile.read(path).utf8)
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let articles = root["data"] as? [[String: Any]] else {
+            throw EvaluationError.malformedLine(path: path, line: 1, reason: "not SQuAD JSON (no top-level \"data\" array)")
+        }
+        var records: [DatasetRecord] = []
+        for article in articles {
+            let title = article["title"] as? String
+            for paragraph in article["paragraphs"] as? [[String: Any]] ?? [] {
+                for qa in paragraph["qas"] as? [[String: Any]] ?? [] {
+                    guard let question = qa["question"] as? String else { continue }
+                    let answer = (qa["answers"] as? [[String: Any]])?.first?["text"] as? String
+                    records.append(DatasetRecord(line: records.count + 1, id: JSONField.string(qa["id"]) ?? "q\(records.count)",
+                                                 question: question, answer: answer, documents: title.map { [$0] } ?? []))
+                }
+            }
+        }
+        guard !records.isEmpty else { throw EvaluationError.empty(path: path) }
+        return records
+    }
+
+    /// The rejected samples beside a generated dataset (`NAME.rejected.jsonl` for `NAME.jsonl`), if present.
+    public static func loadRejected(besideDataset path: String) throws -> [DatasetRecord]? {
+        let base = path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path
+        let rejected = base + ".rejected.jsonl"
+        guard FileManager.default.fileExists(atPath: rejected) else { return nil }
+        return try load(path: rejected)
+    }
+}
+
+/// A generated dataset as a retrieval benchmark: each question is a query, and its source chunk (the first of
+/// `source_chunk_ids`) the one relevant document (document ids are chunk ids).
+public enum DatasetQueries {
+    /// The queries and judgements; samples without a question or a source chunk are left out.
+    public static func make(from records: [DatasetRecord]) -> (queries: QuerySet, qrels: Qrels) {
+        var queries: [QuerySet.Query] = []
+        var qrels = Qrels()
+        var seen: Set<String> = []
+        for record in records {
+            guard let question = record.question, let source = record.sourceChunkIDs.first else { continue }
+            var id = record.id
+            if !seen.insert(id).inserted { id += "@line-\(record.line)" }
+            queries.append(QuerySet.Query(id: id, text: question))
+            qrels.judgements[id] = [String(source): 1]
+        }
+        return (QuerySet(queries), qrels)
+    }
+}
