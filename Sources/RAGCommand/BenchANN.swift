@@ -31,6 +31,7 @@ extension Rag.Bench {
         @Option(help: "Threads for build and batch queries.") var threads = ProcessInfo.processInfo.activeProcessorCount
         @Option(help: "Metric: cosine, ip or l2.") var metric = "cosine"
         @Option(help: "Storage: f32, f16 or int8.") var storage = "f32"
+        @Option(help: "Write a self-contained HTML report (recall-QPS curve) to this file.") var report: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -75,6 +76,9 @@ extension Rag.Bench {
             options.seed = seed
             let report = try ANNBenchmark(options: options).run(base: baseSet, queries: querySet) { line in
                 if !json || Output.stderrIsTerminal { Output.log(line) }
+            }
+            if let path = self.report {
+                try HTMLReport.ann(report).write(to: path)
             }
             if json {
                 try Output.printJSON(report)

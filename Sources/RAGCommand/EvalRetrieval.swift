@@ -16,7 +16,8 @@ extension Rag.Eval {
                 corpus is not ingested again), runs every query in each mode and scores the document rankings \
                 with trec_eval's definitions (a document ranks by its best chunk). Generated data: --dataset \
                 FILE.jsonl --db FILE uses each question as a query and its source chunk (the first of \
-                "source_chunk_ids") as the one relevant document. --run-file FILE writes a TREC run file \
+                "source_chunk_ids") as the one relevant document (--relevance document: the document of its \
+                first span). --run-file FILE writes a TREC run file \
                 (qid Q0 docid rank score tag), FILE.MODE.EXT for several modes, which \
                 Benchmarks/retrieval/trec_check.py scores with pytrec_eval. With --json, prints \
                 {"modes": {"dense": {"ndcg_at_10", "recall_at_10", "recall_at_100", "mrr_at_10"}, ...}, ...}.
@@ -29,6 +30,8 @@ extension Rag.Eval {
         @Option(help: "A generated dataset (JSONL with question and source_chunk_ids) to use as queries.")
         var dataset: String?
         @Option(help: "The database (with --dataset: the one the dataset was generated from).") var db: String?
+        @Option(help: "With --dataset: the relevant item is the source chunk, or its document (any database built from the same files).")
+        var relevance: DatasetQueries.Level = .chunk
         @Option(help: "Comma-separated search modes.") var modes = "dense,lexical,hybrid"
         @Option(help: "Documents retrieved per query.") var depth = 100
         @Option(help: "Write the TREC run file(s) here.") var runFile: String?
@@ -63,12 +66,15 @@ extension Rag.Eval {
             let database: String
             let documentID: @Sendable (StoredChunk) -> String?
             if let dataset, let db {
-                task = DatasetQueries.make(from: try DatasetRecord.load(path: dataset))
+                task = DatasetQueries.make(from: try DatasetRecord.load(path: dataset), level: relevance)
                 guard !task.queries.queries.isEmpty else {
                     throw ValidationError("\(dataset): no record has both a question and source_chunk_ids")
                 }
                 database = db
-                documentID = { String($0.id) }
+                switch relevance {
+                case .chunk: documentID = { chunk in String(chunk.id) }
+                case .document: documentID = { chunk in chunk.documentPath }
+                }
                 _ = try CorpusStore(path: db, create: false)
             } else {
                 let corpus = corpus!
@@ -178,3 +184,5 @@ enum QueryOrder {
         }
     }
 }
+
+extension DatasetQueries.Level: ExpressibleByArgument {}

@@ -26,6 +26,12 @@ import FoundationNetworking
                 line.append(byte)
             }
             port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+            // Wait until it answers (a loaded machine can be slow to schedule the server's first accept).
+            for _ in 0..<100 {
+                if let url = URL(string: "http://127.0.0.1:\(port)/count/ok"),
+                   (try? Data(contentsOf: url)) != nil { break }
+                usleep(100_000)
+            }
         }
 
         deinit { process.terminate() }
