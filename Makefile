@@ -17,6 +17,7 @@ demo: build
 	mkdir -p out
 	$(RAG) ingest corpora/postgresql-sample --db out/demo.db
 	$(RAG) query "How do I restore a database from a pg_dump backup?" --db out/demo.db -k 3
+	$(RAG) stats --db out/demo.db
 	$(RAG) generate --task corpora/postgresql-qa.yaml --db out/demo.db --out out/demo-qa.jsonl
 	head -n 3 out/demo-qa.jsonl
 

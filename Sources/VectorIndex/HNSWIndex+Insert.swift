@@ -147,9 +147,17 @@ extension HNSWIndex {
                 withNodeLock(q, if: locking) {
                     graph.setNeighbors(of: q, onLevel: lc, to: selected.lazy.map(\.slot))
                 }
+                var isLinkedBack = false
                 for neighbor in selected {
                     withNodeLock(neighbor.slot, if: locking) {
-                        connect(neighbor.slot, to: q, distance: neighbor.distance, level: lc)
+                        if connect(neighbor.slot, to: q, distance: neighbor.distance, level: lc) { isLinkedBack = true }
+                    }
+                }
+                // When every neighbour's heuristic pruned q away, nothing links to it and no search could
+                // reach it: its nearest neighbour gives up its own farthest link for q.
+                if !isLinkedBack, let nearest = selected.first {
+                    withNodeLock(nearest.slot, if: locking) {
+                        forceLink(nearest.slot, to: q, level: lc)
                     }
                 }
                 entry = found[0].slot
@@ -163,18 +171,42 @@ extension HNSWIndex {
         if locking { nodeLocks.withLock(for: slot, body) } else { body() }
     }
 
+    /// Puts `q` in the list of `node` on `level`, in place of the neighbour farthest from `node` if full.
+    private func forceLink(_ node: Int32, to q: Int32, level: Int) {
+        let list = graph.list(of: node, onLevel: level)
+        let count = Int(list[0])
+        for i in 0..<count where list[1 + i] == q { return }
+        if count < graph.maxNeighbors(onLevel: level) {
+            list[1 + count] = q
+            list[0] = Int32(count + 1)
+            return
+        }
+        var farthest = 0
+        var farthestDistance = -Float.infinity
+        for i in 0..<count {
+            let d = storage.distance(Int(node), Int(list[1 + i]))
+            if d > farthestDistance {
+                farthestDistance = d
+                farthest = i
+            }
+        }
+        list[1 + farthest] = q
+    }
+
     /// Adds `q` to the list of `node` on `level`; when the list is full, re-selects it with the heuristic.
     /// The caller holds the node's lock when other threads insert.
-    private func connect(_ node: Int32, to q: Int32, distance: Float, level: Int) {
+    /// - Returns: whether `q` is in the list afterwards.
+    @discardableResult
+    private func connect(_ node: Int32, to q: Int32, distance: Float, level: Int) -> Bool {
         do {
             let list = graph.list(of: node, onLevel: level)
             let count = Int(list[0])
-            for i in 0..<count where list[1 + i] == q { return }
+            for i in 0..<count where list[1 + i] == q { return true }
             let limit = graph.maxNeighbors(onLevel: level)
             if count < limit {
                 list[1 + count] = q
                 list[0] = Int32(count + 1)
-                return
+                return true
             }
             var candidates = [Candidate(distance: distance, slot: q)]
             candidates.reserveCapacity(count + 1)
@@ -185,6 +217,7 @@ extension HNSWIndex {
             candidates.sort { $0.distance < $1.distance }
             let kept = selectNeighbors(candidates, maxCount: limit)
             graph.setNeighbors(of: node, onLevel: level, to: kept.lazy.map(\.slot))
+            return kept.contains { $0.slot == q }
         }
     }
 }

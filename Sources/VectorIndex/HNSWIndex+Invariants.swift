@@ -40,6 +40,26 @@ extension HNSWIndex {
         return nil
     }
 
+    /// Live labels no search can reach: not connected to the entry point through level-0 links. HNSW does not
+    /// guarantee there are none (pruning can drop a node's last incoming link); insertion keeps one link back to
+    /// every new node, and `compact()` rebuilds.
+    /// - Complexity: O(slots · M0).
+    public func unreachableLabels() -> [UInt64] {
+        lock.withReadLock {
+            guard entryPoint >= 0 else { return [] }
+            var reached = [Bool](repeating: false, count: labels.count)
+            var stack = [entryPoint]
+            reached[Int(entryPoint)] = true
+            while let slot = stack.popLast() {
+                for n in graph.neighbors(of: slot, onLevel: 0) where !reached[Int(n)] {
+                    reached[Int(n)] = true
+                    stack.append(n)
+                }
+            }
+            return labels.indices.filter { !reached[$0] && !isDeleted[$0] }.map { labels[$0] }
+        }
+    }
+
     /// Throws `IndexError.corrupt` describing the first structural problem `integrityProblem()` finds.
     public func checkIntegrity() throws {
         if let problem = lock.withReadLock({ integrityProblem() }) {

@@ -208,3 +208,37 @@ final class LockedArray<T>: @unchecked Sendable {
     }
     var values: [T] { lock.withLock { items } }
 }
+
+@Suite struct ReachabilityTests {
+    /// Many small batches with replaced and deleted labels and repeated vectors (what incremental ingest of
+    /// real documents does: boilerplate chunks repeat) must not leave live nodes that no search can reach.
+    /// The neighbour heuristic prunes a copy of an already-linked vector from every list. Insertion links every
+    /// new node back from its nearest neighbour, but a later pruning can still drop a node's last incoming
+    /// link (HNSW gives no guarantee), so the bound is a rate: at most 0.1% of live nodes.
+    @Test func smallBatchesWithUpdatesLeaveNoUnreachableNodes() throws {
+        var data = TestData.clustered(count: 6_000, dimension: 16, clusters: 30, seed: 77)
+        for i in stride(from: 5, to: 6_000, by: 5) {
+            let copy = data[i / 3]
+            for j in 0..<16 { data.values[i * 16 + j] = copy[j] }
+        }
+        let index = try HNSWIndex(configuration: HNSWConfiguration(dimension: 16, connectivity: 8, expansionAdd: 64))
+        var label: UInt64 = 0
+        for start in stride(from: 0, to: 6_000, by: 7) {
+            let end = min(start + 7, 6_000)
+            let batch = Array(data.values[(start * 16)..<(end * 16)])
+            let labels = (start..<end).map { UInt64($0) }
+            try index.add(vectors: batch, labels: labels, threads: 1)
+            if start % 49 == 0, start > 100 {
+                index.remove(UInt64(start - 50))                       // a delete
+                try index.add(data[start - 30], label: UInt64(start - 60))  // an update
+            }
+            label = UInt64(end)
+        }
+        #expect(label == 6_000)
+        let unreachable = index.unreachableLabels()
+        #expect(unreachable.count * 1_000 <= index.count, "\(unreachable.count) unreachable labels")
+        try index.compact()
+        #expect(index.unreachableLabels().count * 1_000 <= index.count)
+        try index.checkIntegrity()
+    }
+}

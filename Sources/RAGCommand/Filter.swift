@@ -1,0 +1,177 @@
+import ArgumentParser
+import Embeddings
+import Foundation
+import Generation
+import Grounding
+import Retrieval
+import Store
+
+extension Rag {
+    /// `rag filter FILE.jsonl --db FILE`: the generation pipeline's checks on a dataset made elsewhere.
+    struct Filter: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the grounding and quality checks to a qa dataset from elsewhere.",
+            discussion: """
+                Each line is a JSON object with "question" and "answer", and its context as "context" (a string \
+                or a list of strings) or as "source_chunk_ids" (chunks of --db; the first is the source, which \
+                also enables the round-trip retrieval check). Checks: format, grounding (span, claim alignment, \
+                question fit, round trip), near-duplicate questions (cosine >= --duplicate-threshold with an \
+                earlier kept one). Writes the kept lines, each with its "checks", to --out (default \
+                FILE.filtered.jsonl) and the rejected ones with reasons beside it (.rejected.jsonl).
+                """
+        )
+
+        @Argument(help: "The dataset (JSONL).") var file: String
+        @Option(help: "The corpus database (needed for source_chunk_ids and the round-trip check).") var db: String?
+        @Option(help: "Where to write the kept lines.") var out: String?
+        @Option(help: "Grounding decision threshold.") var threshold: Double?
+        @Option(help: "Near-duplicate cosine threshold.") var duplicateThreshold: Float = 0.95
+        @OptionGroup var embedding: EmbedderOptions
+        @Flag(help: "Print one JSON object.") var json = false
+
+        struct Line {
+            var number: Int
+            var object: [String: JSONValue]
+            var question: String
+            var answer: String
+            var context: [String]
+            var sourceChunkID: Int64?
+        }
+
+        struct Summary: Encodable {
+            var n: Int
+            var kept: Int
+            var rejected: [String: Int]
+            var diversity: QualityFilters.Diversity?
+            var output: String
+        }
+
+        func run() async throws {
+            let store = try db.map { try CorpusStore(path: $0, create: false) }
+            var embedder: any Embedder = try embedding.makeEmbedder()
+            if let info = try store?.embedder(), info.name.hasPrefix("hash-") {
+                embedder = HashingEmbedder(dimension: info.dimension)
+            }
+            let retriever = try store.map { try Retriever(store: $0, embedder: embedder) }
+            let lines = try readLines(store: store)
+
+            var configuration = SupportChecker.Configuration()
+            if let threshold { configuration.threshold = threshold }
+            let checker = try SupportChecker(
+                embedder: embedder, configuration: configuration,
+                retriever: retriever.map { RetrieverPassageRanker(retriever: $0) })
+            let verdicts = try await checker.verdicts(for: lines.map {
+                GroundingSample(question: $0.question, answer: $0.answer, passages: $0.context,
+                                sourceChunkID: $0.sourceChunkID.map(String.init))
+            })
+            var candidates: [Int] = []
+            var outcomes: [[CheckOutcome]] = []
+            for (line, verdict) in zip(lines, verdicts) {
+                var checks: [CheckOutcome] = []
+                let q = line.question
+                let formatOK = q.hasSuffix("?") && q.split(separator: " ").count >= 3 && !line.answer.isEmpty
+                checks.append(CheckOutcome(name: "format", passed: formatOK, score: formatOK ? 1 : 0,
+                                           reason: formatOK ? "ok" : "not a question with an answer"))
+                let failed = verdict.checks.first { !$0.passed }
+                checks.append(CheckOutcome(
+                    name: verdict.isSupported ? "grounding" : "unsupported_" + (failed?.name ?? "score"),
+                    passed: verdict.isSupported, score: verdict.score,
+                    reason: verdict.rejectionReason ?? "supported"))
+                outcomes.append(checks)
+                if checks.allSatisfy(\.passed) { candidates.append(outcomes.count - 1) }
+            }
+            let duplicates = try QualityFilters.nearDuplicates(
+                candidates.map { lines[$0].question }, embedder: embedder, threshold: duplicateThreshold)
+            for (position, duplicate) in duplicates.enumerated() {
+                let index = candidates[position]
+                let reason = duplicate.map {
+                    String(format: "cosine %.3f with line %d", $0.cosine, lines[candidates[$0.of]].number)
+                } ?? "ok"
+                outcomes[index].append(CheckOutcome(
+                    name: "near_duplicate", passed: duplicate == nil, score: Double(duplicate?.cosine ?? 0), reason: reason))
+            }
+
+            let output = out ?? (file.hasSuffix(".jsonl") ? String(file.dropLast(6)) : file) + ".filtered.jsonl"
+            let rejectedPath = (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".rejected.jsonl"
+            var kept = "", rejected = ""
+            var reasons: [String: Int] = [:]
+            var keptQuestions: [String] = []
+            for (line, checks) in zip(lines, outcomes) {
+                var object = line.object
+                object["checks"] = .array(checks.map {
+                    ["name": .string($0.name), "passed": .bool($0.passed), "score": .number($0.score), "reason": .string($0.reason)]
+                })
+                if let failed = checks.first(where: { !$0.passed }) {
+                    reasons[failed.name, default: 0] += 1
+                    rejected += JSONValue.object(object).jsonText + "\n"
+                } else {
+                    keptQuestions.append(line.question)
+                    kept += JSONValue.object(object).jsonText + "\n"
+                }
+            }
+            try Data(kept.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try Data(rejected.utf8).write(to: URL(fileURLWithPath: rejectedPath), options: .atomic)
+            let diversity = keptQuestions.count > 1 ? try QualityFilters.diversity(keptQuestions, embedder: embedder) : nil
+            let summary = Summary(n: lines.count, kept: keptQuestions.count, rejected: reasons, diversity: diversity,
+                                  output: output)
+            if json {
+                try Output.printJSON(summary)
+                return
+            }
+            print("kept \(summary.kept) of \(summary.n); wrote \(output) and \(rejectedPath)")
+            for (reason, n) in reasons.sorted(by: { $0.key < $1.key }) { print("  rejected \(reason): \(n)") }
+            if let diversity {
+                print(String(format: "diversity: distinct-1 %.3f, distinct-2 %.3f, mean pairwise cosine %.3f",
+                             diversity.distinct1, diversity.distinct2, diversity.meanPairwiseCosine))
+            }
+        }
+
+        private func readLines(store: CorpusStore?) throws -> [Line] {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ValidationError("\(file): cannot read: \((error as NSError).localizedDescription)")
+            }
+            var lines: [Line] = []
+            for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let number = i + 1
+                guard !raw.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                guard let object = (try? JSONValue.parse(String(raw)))?.objectValue else {
+                    throw ValidationError("\(file):\(number): not a JSON object")
+                }
+                guard let question = object["question"]?.stringValue, let answer = object["answer"]?.stringValue else {
+                    throw ValidationError("\(file):\(number): needs string fields \"question\" and \"answer\"")
+                }
+                var context: [String] = []
+                var source: Int64?
+                if let c = object["context"]?.stringValue {
+                    context = [c]
+                } else if let list = object["context"]?.arrayValue {
+                    context = list.compactMap(\.stringValue)
+                } else if let ids = object["source_chunk_ids"]?.arrayValue {
+                    let chunkIDs = ids.compactMap { value -> Int64? in
+                        if case let .number(n) = value { return Int64(n) }
+                        return nil
+                    }
+                    guard let store else {
+                        throw ValidationError("\(file):\(number): has source_chunk_ids but no --db was given")
+                    }
+                    let chunks = try store.chunks(ids: chunkIDs)
+                    let byID = Dictionary(chunks.map { ($0.id, $0.text) }) { a, _ in a }
+                    context = chunkIDs.compactMap { byID[$0] }
+                    guard !context.isEmpty else {
+                        throw ValidationError("\(file):\(number): none of its source chunks is in \(db ?? "")")
+                    }
+                    source = chunkIDs.first
+                }
+                guard !context.isEmpty else {
+                    throw ValidationError("\(file):\(number): needs \"context\" or \"source_chunk_ids\"")
+                }
+                lines.append(Line(number: number, object: object, question: question, answer: answer,
+                                  context: context, sourceChunkID: source))
+            }
+            return lines
+        }
+    }
+}
