@@ -130,6 +130,30 @@ import Testing
         #expect(try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8) == firstOutput)
     }
 
+    /// `rag filter` on labelled lines of the XQuAD development set: what it keeps is supported, and it rejects
+    /// most of what is not.
+    @Test func filterKeepsSupportedLinesOfAnOutsideDataset() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-filter-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let lines = try String(contentsOf: Self.repository.appendingPathComponent("Benchmarks/grounding/xquad_dev.jsonl"),
+                               encoding: .utf8).split(separator: "\n").prefix(80)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+        let run = try Self.rag(["filter", dir + "/in.jsonl", "--out", dir + "/kept.jsonl", "--embedder", "hash", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        func load(_ path: String) throws -> [[String: Any]] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        let kept = try load(dir + "/kept.jsonl")
+        let rejected = try load(dir + "/kept.rejected.jsonl")
+        #expect(kept.count + rejected.count == lines.count)
+        #expect(kept.allSatisfy { $0["supported"] as? Bool == true && $0["checks"] != nil })
+        let unsupported = (kept + rejected).filter { $0["supported"] as? Bool == false }.count
+        let caught = rejected.filter { $0["supported"] as? Bool == false }.count
+        #expect(Double(caught) >= 0.8 * Double(unsupported), "rejected \(caught) of \(unsupported) unsupported lines")
+    }
+
     @Test func badTaskFileNamesTheFieldAndExitsNonZero() throws {
         let (dir, db) = try Self.ingestedDatabase()
         let path = dir + "/bad.yaml"
