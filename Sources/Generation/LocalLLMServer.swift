@@ -21,10 +21,11 @@ public final class LocalLLMServer: @unchecked Sendable {
     public static let modelName = "qwen2.5-coder-0.5b-instruct-q4_k_m"
 
     /// The launcher: xllamacpp has no command-line entry point, so a few lines of Python start the server and
-    /// keep it alive until the process is terminated.
+    /// keep it alive until the process is terminated or its parent (rag) goes away, even by kill -9.
     static let launcher = """
-        import sys, time, xllamacpp as xlc
+        import os, sys, time, xllamacpp as xlc
         model, port, threads, ctx, parallel = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+        parent = os.getppid()
         p = xlc.CommonParams()
         p.model.path = model
         p.hostnames = ["127.0.0.1"]
@@ -34,8 +35,10 @@ public final class LocalLLMServer: @unchecked Sendable {
         p.cpuparams.n_threads = threads
         p.cpuparams_batch.n_threads = threads
         server = xlc.Server(p)
-        while True:
-            time.sleep(3600)
+        # Exit with rag, even when rag is killed before it can stop the server.
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
         """
 
     public let baseURL: URL
