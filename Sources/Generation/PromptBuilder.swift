@@ -21,11 +21,13 @@ public struct PromptBuilder: Sendable {
         self.task = task
     }
 
+    // No example questions here: the small local model copied them verbatim ("What is the default value of
+    // X?"), placeholders included.
     static let typeInstructions: [TaskDefinition.QuestionType: String] = [
-        .factoid: "one factual question about a specific fact stated in passage [1] (a name, number, setting, default or behaviour), such as \"What is the default value of X?\" or \"Which command does Y?\"",
-        .definition: "one question asking what a specific term from passage [1] is, such as \"What is a tablespace?\" (use the real term, not the word 'term')",
-        .procedural: "one question asking how to do a task that passage [1] explains step by step or with a command, such as \"How do you restore a dump with pg_restore?\"",
-        .comparison: "one question comparing two things the passages describe, such as \"How does X differ from Y?\"",
+        .factoid: "one factual question about a specific fact that passage [1] states (a name, number, setting, default or behaviour), naming the thing it asks about",
+        .definition: "one question asking what a specific term that passage [1] explains means, naming that term",
+        .procedural: "one question asking how to carry out a task that passage [1] explains step by step or with a command",
+        .comparison: "one question comparing two things that the passages describe, naming both",
         .multiHop: "one question whose answer needs a fact from passage [1] and a fact from passage [2]",
         .unanswerable: "one question on the topic of passage [1] that the passages do NOT answer; its answer must be exactly \"\(PromptBuilder.unanswerableAnswer)\" and its evidence empty",
     ]
