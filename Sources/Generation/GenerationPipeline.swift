@@ -23,6 +23,9 @@ public struct GenerationOptions: Sendable {
     public var parseRetries = 2
     public var temperature = 0.7
     public var maxTokens = 400
+    /// Most sources tried per requested sample before the run stops with a shortfall (bounds the model calls
+    /// when the checks reject most of what the model writes).
+    public var sourcesPerSample = 8
     /// Questions (or texts) at least this cosine-similar to a kept one are rejected as near-duplicates.
     public var duplicateThreshold: Float = 0.95
 
@@ -141,7 +144,8 @@ public final class GenerationPipeline: @unchecked Sendable {
         case .extraction: quotas = ["extraction": task.count]
         }
 
-        let state = RunState(quotas: quotas, passages: passages, seed: task.seed)
+        let state = RunState(quotas: quotas, passages: passages, seed: task.seed,
+                             maxSlots: max(1, options.sourcesPerSample) * task.count)
         let workers = max(1, options.concurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
@@ -182,7 +186,10 @@ public final class GenerationPipeline: @unchecked Sendable {
                 let have = kept.filter { $0.type == key }.count
                 return have < quota ? "\(key) \(have)/\(quota)" : nil
             }.sorted().joined(separator: ", ")
-            report.shortfall = "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"
+            let tried = await state.slotsStarted
+            report.shortfall = tried >= options.sourcesPerSample * task.count
+                ? "stopped after \(tried) sources (\(options.sourcesPerSample) per requested sample) with quotas unmet: \(missing)"
+                : "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"
         }
         return (kept.sorted { $0.id < $1.id }, rejected.sorted { $0.id < $1.id }, report)
     }
@@ -412,7 +419,13 @@ actor RunState {
     private var keptVectors: [[Float]] = []
     private var keptTexts: Set<String> = []
 
-    init(quotas: [String: Int], passages: [SourcePassage], seed: UInt64) {
+    private let maxSlots: Int
+
+    /// Source slots started so far.
+    var slotsStarted: Int { nextIndex }
+
+    init(quotas: [String: Int], passages: [SourcePassage], seed: UInt64, maxSlots: Int) {
+        self.maxSlots = maxSlots
         self.quotas = quotas
         self.passages = passages
         // Interleave targets in proportion to their quotas (a seeded order of every wanted sample).
@@ -441,7 +454,7 @@ actor RunState {
                 return nil
             }
             guard needs(target) else { continue }
-            guard nextPassage < passages.count else { return nil }
+            guard nextPassage < passages.count, nextIndex < maxSlots else { return nil }
             let passage = passages[nextPassage]
             nextPassage += 1
             let slot = SampleSlot(index: nextIndex, target: target, context: [passage], feedback: nil, round: 0)

@@ -31,6 +31,8 @@ extension Rag {
         @Option(help: "Environment variable holding the servers' API key.") var llmKeyEnv = "OPENAI_API_KEY"
         @Option(help: "Model calls in flight (per server).") var concurrency = 1
         @Option(help: "Refinement rounds for rejected samples.") var rounds = 2
+        @Option(help: "Most sources tried per requested sample before stopping with a shortfall.")
+        var sourcesPerSample = 8
         @Option(help: "Seconds one model call may take.") var timeout = 180.0
         @Flag(help: "Use the offline extractive generator even when an LLM is available.") var offline = false
         @Flag(help: "Ask the LLM to judge samples whose grounding score is uncertain (costs extra calls).")
@@ -85,6 +87,7 @@ extension Rag {
             var options = GenerationOptions()
             options.concurrency = model == nil ? 1 : concurrency
             options.maxRounds = rounds
+            options.sourcesPerSample = sourcesPerSample
             var filter: (any SampleFilter)?
             if !noGrounding {
                 var configuration = SupportChecker.Configuration()
