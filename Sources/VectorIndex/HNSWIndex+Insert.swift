@@ -93,6 +93,31 @@ extension HNSWIndex {
                 }
             }
         }
+        if n >= 64 { relinkUnreachable() }
+    }
+
+    /// Links every live node that no search can reach (pruning can drop a node's last incoming link, most
+    /// often among repeated vectors) from its nearest out-neighbour, until all are reachable or four passes
+    /// are done. Runs after batch inserts: one breadth-first pass costs O(slots · M0).
+    func relinkUnreachable() {
+        guard entryPoint >= 0 else { return }
+        for _ in 0..<4 {
+            let unreachable = unreachableSlots()
+            guard !unreachable.isEmpty else { return }
+            for slot in unreachable {
+                let out = graph.neighbors(of: slot, onLevel: 0)
+                guard var nearest = out.first else { continue }
+                var best = storage.distance(Int(slot), Int(nearest))
+                for n in out.dropFirst() {
+                    let d = storage.distance(Int(slot), Int(n))
+                    if d < best {
+                        best = d
+                        nearest = n
+                    }
+                }
+                forceLink(nearest, to: slot, level: 0)
+            }
+        }
     }
 
     /// Draws a level: floor(-ln(U) · mL), U uniform in (0, 1].
@@ -172,7 +197,7 @@ extension HNSWIndex {
     }
 
     /// Puts `q` in the list of `node` on `level`, in place of the neighbour farthest from `node` if full.
-    private func forceLink(_ node: Int32, to q: Int32, level: Int) {
+    func forceLink(_ node: Int32, to q: Int32, level: Int) {
         let list = graph.list(of: node, onLevel: level)
         let count = Int(list[0])
         for i in 0..<count where list[1 + i] == q { return }

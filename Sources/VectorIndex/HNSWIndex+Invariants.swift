@@ -45,19 +45,22 @@ extension HNSWIndex {
     /// every new node, and `compact()` rebuilds.
     /// - Complexity: O(slots · M0).
     public func unreachableLabels() -> [UInt64] {
-        lock.withReadLock {
-            guard entryPoint >= 0 else { return [] }
-            var reached = [Bool](repeating: false, count: labels.count)
-            var stack = [entryPoint]
-            reached[Int(entryPoint)] = true
-            while let slot = stack.popLast() {
-                for n in graph.neighbors(of: slot, onLevel: 0) where !reached[Int(n)] {
-                    reached[Int(n)] = true
-                    stack.append(n)
-                }
+        lock.withReadLock { unreachableSlots().map { labels[Int($0)] } }
+    }
+
+    /// Live slots not connected to the entry point through level-0 links (caller holds the lock).
+    func unreachableSlots() -> [Int32] {
+        guard entryPoint >= 0 else { return [] }
+        var reached = [Bool](repeating: false, count: labels.count)
+        var stack = [entryPoint]
+        reached[Int(entryPoint)] = true
+        while let slot = stack.popLast() {
+            for n in graph.neighbors(of: slot, onLevel: 0) where !reached[Int(n)] {
+                reached[Int(n)] = true
+                stack.append(n)
             }
-            return labels.indices.filter { !reached[$0] && !isDeleted[$0] }.map { labels[$0] }
         }
+        return labels.indices.filter { !reached[$0] && !isDeleted[$0] }.map { Int32($0) }
     }
 
     /// Throws `IndexError.corrupt` describing the first structural problem `integrityProblem()` finds.
