@@ -18,7 +18,7 @@ demo: build
 	$(RAG) ingest corpora/postgresql-sample --db out/demo.db
 	$(RAG) query "How do I restore a database from a pg_dump backup?" --db out/demo.db -k 3
 	$(RAG) stats --db out/demo.db
-	$(RAG) generate --task corpora/postgresql-qa.yaml --db out/demo.db --out out/demo-qa.jsonl
+	$(RAG) generate --task corpora/postgresql-qa.yaml --db out/demo.db --out out/demo-qa.jsonl --sources-per-sample 4
 	head -n 3 out/demo-qa.jsonl
 
 # Tests run in release mode: SIMD and BLAS code is 200-400x slower in debug builds.
