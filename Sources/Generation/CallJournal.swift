@@ -17,6 +17,9 @@ public final class JournaledModel: LanguageModel, @unchecked Sendable {
     private let lock = NSLock()
     private var _replayed = 0
     private var _called = 0
+    private var inFlight = 0
+    private var busySince: Date?
+    private var _busySeconds = 0.0
 
     public init(base: any LanguageModel, journal: any CallJournal) {
         self.base = base
@@ -27,12 +30,30 @@ public final class JournaledModel: LanguageModel, @unchecked Sendable {
     public var replayed: Int { lock.withLock { _replayed } }
     /// Calls sent to the model.
     public var called: Int { lock.withLock { _called } }
+    /// Wall-clock seconds during which at least one call was waiting on the model (overlapping calls count
+    /// once), so that `1 - busySeconds / run seconds` is the share of time rag spent on its own work.
+    public var busySeconds: Double {
+        lock.withLock { _busySeconds + (busySince.map { Date().timeIntervalSince($0) } ?? 0) }
+    }
 
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let key = Self.key(for: request, model: base.name)
         if let cached = try journal.completion(forKey: key) {
             lock.withLock { _replayed += 1 }
             return cached
+        }
+        lock.withLock {
+            if inFlight == 0 { busySince = Date() }
+            inFlight += 1
+        }
+        defer {
+            lock.withLock {
+                inFlight -= 1
+                if inFlight == 0, let since = busySince {
+                    _busySeconds += Date().timeIntervalSince(since)
+                    busySince = nil
+                }
+            }
         }
         let completion = try await base.complete(request)
         try journal.record(key: key, request: Self.canonical(request, model: base.name), completion: completion)

@@ -40,6 +40,10 @@ public enum DatasetWriter {
         md += "- Kept \(report.kept) of \(report.generated) generated"
         md += String(format: " in %.1f s; %d model calls, %d replayed from the journal; %d tokens\n",
                      report.seconds, report.modelCalls, report.replayedCalls, report.tokens)
+        if report.modelCalls > 0 {
+            md += String(format: "- Throughput: %.2f kept samples a minute; %.1f%% of the time waiting on the model, %.1f%% in rag's own work (sampling, retrieval, checks, journal)\n",
+                         report.samplesPerMinute, (1 - report.overheadShare) * 100, report.overheadShare * 100)
+        }
         if let shortfall = report.shortfall { md += "- Shortfall: \(shortfall)\n" }
         md += "\n## Kept by type or label\n\n| type | target | kept |\n|---|---:|---:|\n"
         let targets: [String: Int]
@@ -50,6 +54,13 @@ public enum DatasetWriter {
         }
         for key in Set(targets.keys).union(report.keptByType.keys).sorted() {
             md += "| \(key) | \(targets[key] ?? 0) | \(report.keptByType[key] ?? 0) |\n"
+        }
+        md += String(format: "\nLargest gap between kept and target mix: %.1f points.\n", report.mixDeviationPoints)
+        if let d = report.diversity {
+            md += "\n## Diversity\n\n| measure | value |\n|---|---:|\n"
+            md += String(format: "| distinct-1 (unique words / words) | %.3f |\n| distinct-2 (unique word pairs / pairs) | %.3f |\n", d.distinct1, d.distinct2)
+            md += String(format: "| mean pairwise cosine of questions | %.3f |\n", d.meanPairwiseCosine)
+            md += String(format: "| near-duplicate questions (cosine ≥ %.2f) | %.1f%% |\n", d.threshold, d.nearDuplicateRate * 100)
         }
         md += "\n## Rejections by reason\n\n"
         if report.rejected.isEmpty {

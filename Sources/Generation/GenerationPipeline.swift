@@ -55,6 +55,48 @@ public struct GenerationReport: Sendable, Codable {
     public var rounds: [RoundStatistics]
     /// Why fewer than `requested` were kept, when that happened.
     public var shortfall: String?
+    /// Seconds during which at least one model call was in flight (replayed calls take none).
+    public var modelSeconds: Double = 0
+    /// Kept samples per minute of the run.
+    public var samplesPerMinute: Double = 0
+    /// Share of the run not spent waiting on the model: sampling, retrieval, checks, journal writes.
+    /// Meaningful when calls were made rather than replayed.
+    public var overheadShare: Double = 0
+    /// The largest gap, in percentage points, between a type's (or label's) share of the kept samples and its
+    /// share of the task's target mix.
+    public var mixDeviationPoints: Double = 0
+    /// Diversity of the kept samples, when the caller measured it (see ``DiversitySummary``).
+    public var diversity: DiversitySummary?
+
+    /// Diversity and duplication of the kept questions (or texts).
+    public struct DiversitySummary: Sendable, Codable, Equatable {
+        /// Unique words over all words, and unique word pairs over all pairs.
+        public var distinct1: Double
+        public var distinct2: Double
+        /// Mean cosine between the embeddings of every pair of kept questions.
+        public var meanPairwiseCosine: Double
+        /// Share of kept questions that duplicate an earlier one (same text, or cosine at or above the
+        /// threshold).
+        public var nearDuplicateRate: Double
+        public var threshold: Double
+
+        public init(distinct1: Double, distinct2: Double, meanPairwiseCosine: Double, nearDuplicateRate: Double,
+                    threshold: Double) {
+            self.distinct1 = distinct1
+            self.distinct2 = distinct2
+            self.meanPairwiseCosine = meanPairwiseCosine
+            self.nearDuplicateRate = nearDuplicateRate
+            self.threshold = threshold
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case threshold
+            case distinct1 = "distinct_1"
+            case distinct2 = "distinct_2"
+            case meanPairwiseCosine = "mean_pairwise_cosine"
+            case nearDuplicateRate = "near_duplicate_rate"
+        }
+    }
 
     public struct RoundStatistics: Sendable, Codable, Equatable {
         public var round: Int
@@ -70,6 +112,11 @@ public struct GenerationReport: Sendable, Codable {
         case replayedCalls = "replayed_calls"
         case documentsUsed = "documents_used"
         case keptByType = "kept_by_type"
+        case modelSeconds = "model_seconds"
+        case samplesPerMinute = "samples_per_minute"
+        case overheadShare = "overhead_share"
+        case mixDeviationPoints = "mix_deviation_points"
+        case diversity
     }
 }
 
@@ -176,6 +223,15 @@ public final class GenerationPipeline: @unchecked Sendable {
             coverage: coverage, documentsUsed: Set(kept.compactMap { $0.spans.first?.document ?? $0.context.first?.document }).count,
             keptByType: Dictionary(kept.map { ($0.type, 1) }, uniquingKeysWith: +),
             rounds: [], shortfall: nil)
+        report.modelSeconds = model?.busySeconds ?? 0
+        report.samplesPerMinute = report.seconds > 0 ? Double(kept.count) * 60 / report.seconds : 0
+        report.overheadShare = report.seconds > 0 ? max(0, 1 - report.modelSeconds / report.seconds) : 0
+        if !kept.isEmpty {
+            let targetTotal = Double(quotas.values.reduce(0, +))
+            report.mixDeviationPoints = Set(quotas.keys).union(report.keptByType.keys).map { key in
+                abs(Double(report.keptByType[key] ?? 0) / Double(kept.count) - Double(quotas[key] ?? 0) / targetTotal) * 100
+            }.max() ?? 0
+        }
         let maxRound = (kept + rejected).map(\.round).max() ?? 0
         report.rounds = (0...maxRound).map { r in
             GenerationReport.RoundStatistics(
@@ -208,6 +264,13 @@ public final class GenerationPipeline: @unchecked Sendable {
         var slot = slot
         if slot.context.count == 1 {
             slot.context = try context(for: slot.context[0], target: slot.target)
+        }
+        if model != nil, task.kind == .qa, task.prompts["instructions"] == nil,
+           let type = TaskDefinition.QuestionType(rawValue: slot.target),
+           [.factoid, .definition, .procedural].contains(type) {
+            // Each refinement round asks about the next-best statement of the same source.
+            let candidates = FocusSelection.candidates(in: slot.context[0].text, for: type)
+            if !candidates.isEmpty { slot.focus = candidates[slot.round % candidates.count] }
         }
         var sample: GeneratedSample
         if let model {
@@ -324,8 +387,13 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
         var spans: [SupportingSpan] = []
         let isUnanswerable = slot.target == TaskDefinition.QuestionType.unanswerable.rawValue
+        if let focus = slot.focus, let text = slot.focusText, let source = slot.context.first {
+            spans.append(SupportingSpan(document: source.document, chunkID: source.chunkID,
+                                        start: source.start + focus.lowerBound, end: source.start + focus.upperBound,
+                                        text: text))
+        }
         if !isUnanswerable {
-            var quotes = evidence.isEmpty ? [] : [evidence]
+            var quotes = evidence.isEmpty || slot.focus != nil ? [] : [evidence]
             if let answer = fields["answer"]?.stringValue, answer.count >= 3 { quotes.append(answer) }
             if let text = fields["text"]?.stringValue, task.kind == .extraction { quotes.append(text) }
             for quote in quotes {
@@ -457,7 +525,7 @@ actor RunState {
             guard nextPassage < passages.count, nextIndex < maxSlots else { return nil }
             let passage = passages[nextPassage]
             nextPassage += 1
-            let slot = SampleSlot(index: nextIndex, target: target, context: [passage], feedback: nil, round: 0)
+            let slot = SampleSlot(index: nextIndex, target: target, context: [passage])
             nextIndex += 1
             inFlight[target, default: 0] += 1
             return slot

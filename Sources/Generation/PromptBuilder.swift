@@ -11,6 +11,27 @@ public struct SampleSlot: Sendable, Equatable {
     /// Why an earlier attempt at this slot was rejected (refinement), if any.
     public var feedback: String?
     public var round: Int
+    /// The statement of the source passage (character range in `context[0].text`) the question must be about,
+    /// when one was chosen (see ``FocusSelection``); it is then the sample's evidence.
+    public var focus: Range<Int>?
+
+    public init(index: Int, target: String, context: [SourcePassage], feedback: String? = nil, round: Int = 0,
+                focus: Range<Int>? = nil) {
+        self.index = index
+        self.target = target
+        self.context = context
+        self.feedback = feedback
+        self.round = round
+        self.focus = focus
+    }
+
+    /// The focus statement's text.
+    public var focusText: String? {
+        guard let focus, let source = context.first else { return nil }
+        let characters = Array(source.text)
+        guard focus.upperBound <= characters.count else { return nil }
+        return String(characters[focus])
+    }
 }
 
 /// Builds chat prompts and JSON schemas for a task. Templates can be overridden in the task's `prompts`.
@@ -32,6 +53,13 @@ public struct PromptBuilder: Sendable {
         .unanswerable: "one question on the topic of passage [1] that the passages do NOT answer; its answer must be exactly \"\(PromptBuilder.unanswerableAnswer)\" and its evidence empty",
     ]
 
+    /// Instructions when the question is tied to one statement of passage [1].
+    static let focusedInstructions: [TaskDefinition.QuestionType: String] = [
+        .factoid: "one factual question that the key statement answers: ask about a specific name, number, setting, default or behaviour it states",
+        .definition: "one question asking what the thing the key statement explains is or does, naming that thing",
+        .procedural: "one question asking how to do what the key statement describes, naming the task",
+    ]
+
     /// The fixed answer of unanswerable questions.
     public static let unanswerableAnswer = "The context does not say."
 
@@ -46,7 +74,11 @@ public struct PromptBuilder: Sendable {
             let heading = passage.headingPath.isEmpty ? "" : " (\(passage.headingPath))"
             user += "\n[\(i + 1)]\(heading)\n\(passage.text)\n"
         }
-        user += "\n" + instructions(for: slot)
+        if let focus = slot.focusText, task.prompts["instructions"] == nil, task.kind == .qa {
+            user += "\nKey statement (from passage [1]):\n\"\(focus)\"\n\n" + focusedInstructions(for: slot)
+        } else {
+            user += "\n" + instructions(for: slot)
+        }
         if !task.examples.isEmpty {
             user += "\n\nExamples of the expected output:\n" + task.examples.map(\.jsonText).joined(separator: "\n")
         }
@@ -54,6 +86,22 @@ public struct PromptBuilder: Sendable {
             user += "\n\nA previous attempt was rejected because: \(feedback). Write a different one that avoids this."
         }
         return [ChatMessage(.system, system), ChatMessage(.user, user)]
+    }
+
+    private func focusedInstructions(for slot: SampleSlot) -> String {
+        let type = TaskDefinition.QuestionType(rawValue: slot.target) ?? .factoid
+        let what = Self.focusedInstructions[type] ?? Self.focusedInstructions[.factoid]!
+        let answer = task.answerStyle == .span
+            ? "the shortest phrase of the key statement that answers the question, copied exactly"
+            : "one complete sentence that answers the question with what the key statement says, and nothing else"
+        return """
+            Write \(what).
+            Rules:
+            - The key statement must answer the question; the other passages are background only.
+            - The question must make sense on its own: name its subject, never say "the passage", "the statement" or "the context".
+            - "answer": \(answer).
+            Reply as {"question": ..., "answer": ...}.
+            """
     }
 
     private func instructions(for slot: SampleSlot) -> String {
@@ -100,6 +148,13 @@ public struct PromptBuilder: Sendable {
     public func schema(for slot: SampleSlot) -> JSONValue {
         func string(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
         switch task.kind {
+        case .qa where slot.focus != nil && task.prompts["instructions"] == nil:
+            return [
+                "type": "object",
+                "properties": ["question": string(300), "answer": string(400)],
+                "required": ["question", "answer"],
+                "additionalProperties": false,
+            ]
         case .qa:
             return [
                 "type": "object",

@@ -33,7 +33,7 @@ public struct ClaimAlignment: Sendable {
     public let score: Double
 
     init(claim: AnalyzedText, tokenRange: Range<Int>, text: String, context: AnalyzedText, similarities: [Double],
-         isFragment: Bool, configuration: SupportChecker.Configuration) {
+         isFragment: Bool, configuration: SupportChecker.Configuration, background: AnalyzedText? = nil) {
         self.text = text
         self.tokenRange = tokenRange
         let terms = claim.contentStems(in: tokenRange)
@@ -82,7 +82,11 @@ public struct ClaimAlignment: Sendable {
         var missing: [Fact] = []
         var nearby: [Fact] = []
         if span == nil {
-            for fact in facts where !FactExtractor.isPresent(fact, in: context, tokenRange: sentenceRange) {
+            let known = facts.filter { fact in
+                background.map { FactExtractor.isPresent(fact, in: $0, tokenRange: 0..<$0.tokens.count) } ?? false
+            }
+            for fact in facts where !known.contains(fact)
+                && !FactExtractor.isPresent(fact, in: context, tokenRange: sentenceRange) {
                 if FactExtractor.isPresent(fact, in: context, tokenRange: windowRange) {
                     nearby.append(fact)
                 } else {

@@ -8,12 +8,17 @@ public struct GroundingSample: Sendable, Equatable, Codable {
     public var passages: [String]
     /// The id of the chunk the sample was generated from, for the round-trip retrieval check.
     public var sourceChunkID: String?
+    /// What the whole dataset is about (a task's domain, "PostgreSQL 15 administration"): names and numbers
+    /// found here are not counted as missing from the context, since an answer may name its domain.
+    public var background: String?
 
     /// Creates a sample.
-    public init(question: String, answer: String, passages: [String], sourceChunkID: String? = nil) {
+    public init(question: String, answer: String, passages: [String], sourceChunkID: String? = nil,
+                background: String? = nil) {
         self.question = question
         self.answer = answer
         self.passages = passages
         self.sourceChunkID = sourceChunkID
+        self.background = background
     }
 }

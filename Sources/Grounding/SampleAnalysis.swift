@@ -46,6 +46,7 @@ public struct SampleAnalysis: Sendable {
         let sentenceVectors = try (0..<context.sentences.count).map { try cache.vector(of: context.sentenceText($0)) }
         let questionVector = try cache.vector(of: sample.question)
         self.questionSimilarities = sentenceVectors.map { AnalysisCache.cosine(questionVector, $0) }
+        let background = sample.background.map { cache.analysis(of: $0) }
         var claims: [ClaimAlignment] = []
         for (index, claimText) in Self.claimTexts(of: answer, isFragment: isFragment).enumerated() {
             let claimVector = try cache.vector(of: claimText)
@@ -53,7 +54,7 @@ public struct SampleAnalysis: Sendable {
             let tokenRange = isFragment ? 0..<answer.tokens.count : answer.sentences[index].tokenRange
             claims.append(ClaimAlignment(claim: answer, tokenRange: tokenRange, text: claimText, context: context,
                                          similarities: similarities, isFragment: isFragment,
-                                         configuration: configuration))
+                                         configuration: configuration, background: background))
         }
         self.claims = claims
     }

@@ -96,13 +96,22 @@ extension Rag {
                 let checker = try SupportChecker(
                     embedder: embedder, configuration: configuration, retriever: RetrieverPassageRanker(retriever: retriever),
                     judge: judge ? model.map { LanguageModelJudge(model: $0) } : nil)
-                filter = GroundingSampleFilter(checker: checker)
+                filter = GroundingSampleFilter(checker: checker, background: definition.domain)
             }
             let pipeline = GenerationPipeline(task: definition, retriever: retriever, model: model, filter: filter,
                                               options: options)
             let progress = ProgressLine("generate", total: definition.count)
-            let (kept, rejected, report) = try await pipeline.run(databasePath: db) { done, _ in progress.update(done) }
+            var (kept, rejected, report) = try await pipeline.run(databasePath: db) { done, _ in progress.update(done) }
             progress.finish(kept.count)
+            let texts = kept.compactMap { $0.question ?? $0.text }
+            if texts.count >= 2 {
+                let diversity = try QualityFilters.diversity(texts, embedder: embedder)
+                let duplicates = try QualityFilters.nearDuplicates(texts, embedder: embedder, threshold: options.duplicateThreshold)
+                report.diversity = .init(distinct1: diversity.distinct1, distinct2: diversity.distinct2,
+                                         meanPairwiseCosine: diversity.meanPairwiseCosine,
+                                         nearDuplicateRate: Double(duplicates.compactMap { $0 }.count) / Double(texts.count),
+                                         threshold: Double(options.duplicateThreshold))
+            }
             try DatasetWriter.write(kept: kept, rejected: rejected, report: report, task: definition, to: out)
 
             if json {
@@ -114,6 +123,14 @@ extension Rag {
             print("kept \(report.kept) of \(report.requested) requested (\(report.generated) generated) in "
                 + String(format: "%.1f s", report.seconds))
             print("model calls: \(report.modelCalls), replayed from journal: \(report.replayedCalls), tokens: \(report.tokens)")
+            if report.modelCalls > 0 {
+                print(String(format: "throughput: %.2f samples/min; waiting on the model %.1f%% of the time, rag's own work %.1f%%",
+                             report.samplesPerMinute, (1 - report.overheadShare) * 100, report.overheadShare * 100))
+            }
+            if let d = report.diversity {
+                print(String(format: "diversity: distinct-1 %.3f, distinct-2 %.3f, mean pairwise cosine %.3f, near-duplicates %.1f%%; type mix within %.1f points of target",
+                             d.distinct1, d.distinct2, d.meanPairwiseCosine, d.nearDuplicateRate * 100, report.mixDeviationPoints))
+            }
             if !report.rejected.isEmpty {
                 print("rejected: " + report.rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }

@@ -57,6 +57,8 @@ struct LanguageModelJudge: SupportJudge {
 /// and classification or extraction samples keep the pipeline's own provenance checks only.
 struct GroundingSampleFilter: SampleFilter {
     let checker: SupportChecker
+    /// The task's domain description: names and numbers in it may appear in answers.
+    var background: String?
 
     func check(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
         guard let question = sample.question, let answer = sample.answer,
@@ -64,7 +66,7 @@ struct GroundingSampleFilter: SampleFilter {
         else { return [] }
         let verdict = try await checker.verdict(for: GroundingSample(
             question: question, answer: answer, passages: sample.context.map(\.text),
-            sourceChunkID: sample.sourceChunkIDs.first.map(String.init)))
+            sourceChunkID: sample.sourceChunkIDs.first.map(String.init), background: background))
         var outcomes: [CheckOutcome] = []
         let details = verdict.checks.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")
         if verdict.isSupported {

@@ -13,6 +13,7 @@ public struct Rag: AsyncParsableCommand {
             Generate.self,
             Ingest.self,
             Query.self,
+            Review.self,
             Stats.self,
         ]
     )

@@ -91,6 +91,7 @@ enum Schema {
                 """)
         }
         registerJournalMigrations(&migrator)
+        registerReviewMigrations(&migrator)
         return migrator
     }
 }

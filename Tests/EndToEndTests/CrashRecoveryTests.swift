@@ -1,3 +1,4 @@
+import RAGTestSupport
 import Foundation
 import Store
 import Testing

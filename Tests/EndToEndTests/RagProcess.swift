@@ -82,7 +82,7 @@ enum RagProcess {
     }
 }
 
-private final class Collected: @unchecked Sendable {
+final class Collected: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     func set(_ value: Data) { lock.withLock { data = value } }

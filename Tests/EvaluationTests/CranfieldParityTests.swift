@@ -1,3 +1,4 @@
+import RAGTestSupport
 import Embeddings
 import Foundation
 import Ingest

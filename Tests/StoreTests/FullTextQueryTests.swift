@@ -1,3 +1,4 @@
+import RAGTestSupport
 import Foundation
 import Testing
 import Store

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Picks the statement of a source passage that a question should be about.
+///
+/// A small model asked for "a question about passage [1]" tends to summarise the passage, copy the prompt's
+/// wording, or quote evidence it paraphrased. Handing it one complete sentence (or two) of the passage to ask
+/// about fixes the evidence span exactly and keeps the answer to what that sentence states. Sentences are
+/// ranked by cues of the wanted question type: a definition ("X is a ..."), a procedure ("To ..., use ..."), or
+/// a fact (a number, a default, a limit, a named setting).
+public enum FocusSelection {
+    /// Candidate focus ranges (character offsets in `text`), best first. Sentences must be complete (a capital
+    /// or digit first, a full stop last) and 8 to 60 words; a short sentence takes its successor along.
+    public static func candidates(in text: String, for type: TaskDefinition.QuestionType) -> [Range<Int>] {
+        let characters = Array(text)
+        let sentences = ExtractiveGenerator.sentences(in: text)
+        var scored: [(range: Range<Int>, score: Double)] = []
+        for (index, range) in sentences.enumerated() {
+            var range = range
+            var sentence = String(characters[range])
+            var words = sentence.split(whereSeparator: \.isWhitespace).count
+            if words < 12, index + 1 < sentences.count, sentences[index + 1].lowerBound - range.upperBound <= 2 {
+                range = range.lowerBound..<sentences[index + 1].upperBound
+                sentence = String(characters[range])
+                words = sentence.split(whereSeparator: \.isWhitespace).count
+            }
+            guard let first = sentence.first, first.isUppercase || first.isNumber,
+                  sentence.last == ".", (8...60).contains(words), !sentence.contains("\n"),
+                  !sentence.hasSuffix(":.") else { continue }
+            let score = cueScore(sentence, type: type) + min(Double(words), 30) / 100
+            scored.append((range, score))
+        }
+        return scored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.range.lowerBound < $1.range.lowerBound) }
+            .map(\.range)
+    }
+
+    static func cueScore(_ sentence: String, type: TaskDefinition.QuestionType) -> Double {
+        let lower = " " + sentence.lowercased() + " "
+        func any(_ cues: [String]) -> Bool { cues.contains { lower.contains($0) } }
+        let hasNumber = sentence.contains { $0.isNumber }
+        let hasIdentifier = sentence.split(whereSeparator: \.isWhitespace).contains { word in
+            let letters = word.filter(\.isLetter)
+            return letters.count >= 3 && letters.allSatisfy(\.isUppercase) || word.contains("_")
+        }
+        var score = 0.0
+        switch type {
+        case .definition:
+            if any([" is a ", " is an ", " is the ", " are ", " means ", " refers to ", " is called ", " defined as ",
+                    " represents ", " consists of "]) { score += 2 }
+            if lower.hasPrefix(" a ") || lower.hasPrefix(" an ") || lower.hasPrefix(" the ") { score += 0.5 }
+        case .procedural:
+            if lower.hasPrefix(" to ") || any([" use ", " using ", " run ", " by running ", " command ", " can be ",
+                                               " must ", " should ", " you can "]) { score += 2 }
+            if hasIdentifier { score += 1 }
+        default:
+            if hasNumber { score += 1.5 }
+            if any([" default", " maximum", " minimum", " limit", " only ", " always ", " never ", " requires ",
+                    " supports ", " cannot "]) { score += 1.5 }
+            if hasIdentifier { score += 0.5 }
+        }
+        return score
+    }
+}
