@@ -44,6 +44,9 @@ public enum DatasetWriter {
             md += String(format: "- Throughput: %.2f kept samples a minute; %.1f%% of the time waiting on the model, %.1f%% in rag's own work (sampling, retrieval, checks, journal)\n",
                          report.samplesPerMinute, (1 - report.overheadShare) * 100, report.overheadShare * 100)
         }
+        if let answered = report.closedBookAnswered {
+            md += "- Closed-book check: the model answered \(answered) of \(report.kept) kept questions without context (tagged `closed_book`: they do not test grounding)\n"
+        }
         if let shortfall = report.shortfall { md += "- Shortfall: \(shortfall)\n" }
         md += "\n## Kept by type or label\n\n| type | target | kept |\n|---|---:|---:|\n"
         let targets: [String: Int]

@@ -26,11 +26,26 @@ public enum FocusSelection {
             guard let first = sentence.first, first.isUppercase || first.isNumber,
                   sentence.last == ".", (8...60).contains(words), !sentence.contains("\n"),
                   !sentence.hasSuffix(":.") else { continue }
+            guard !dependsOnSurroundings(sentence) else { continue }
             let score = cueScore(sentence, type: type) + min(Double(words), 30) / 100
             scored.append((range, score))
         }
         return scored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.range.lowerBound < $1.range.lowerBound) }
             .map(\.range)
+    }
+
+    /// Sentences that cannot stand alone: they open with a pronoun or connective pointing back ("It is also
+    /// riskier"), or point elsewhere ("See Chapter 8 for details").
+    static func dependsOnSurroundings(_ sentence: String) -> Bool {
+        let firstWord = sentence.split(whereSeparator: { $0.isWhitespace || $0 == "," }).first.map { $0.lowercased() } ?? ""
+        let pointsBack: Set<String> = ["it", "this", "these", "that", "those", "they", "such", "also", "however",
+                                       "therefore", "thus", "otherwise", "here", "there", "see", "but", "and", "or",
+                                       "so", "then", "instead", "likewise", "similarly", "he", "she", "we", "its"]
+        if pointsBack.contains(firstWord) { return true }
+        let lower = sentence.lowercased()
+        return ["see section", "see chapter", "for details", "as follows", "shown below", "described below",
+                "the following", "above,", "below.", "as shown", "for example:", "e.g.,", "described above",
+                "mentioned above", "in this case", "in this scenario"].contains { lower.contains($0) }
     }
 
     static func cueScore(_ sentence: String, type: TaskDefinition.QuestionType) -> Double {

@@ -28,6 +28,8 @@ public struct GenerationOptions: Sendable {
     public var sourcesPerSample = 8
     /// Questions (or texts) at least this cosine-similar to a kept one are rejected as near-duplicates.
     public var duplicateThreshold: Float = 0.95
+    /// Ask the model each kept question without context and tag the samples it answers anyway.
+    public var closedBook = false
 
     public init() {}
 }
@@ -67,6 +69,9 @@ public struct GenerationReport: Sendable, Codable {
     public var mixDeviationPoints: Double = 0
     /// Diversity of the kept samples, when the caller measured it (see ``DiversitySummary``).
     public var diversity: DiversitySummary?
+    /// With the closed-book check: kept samples the model answered without context (they do not test
+    /// grounding); nil when the check did not run.
+    public var closedBookAnswered: Int?
 
     /// Diversity and duplication of the kept questions (or texts).
     public struct DiversitySummary: Sendable, Codable, Equatable {
@@ -117,6 +122,7 @@ public struct GenerationReport: Sendable, Codable {
         case overheadShare = "overhead_share"
         case mixDeviationPoints = "mix_deviation_points"
         case diversity
+        case closedBookAnswered = "closed_book_answered"
     }
 }
 
@@ -210,8 +216,13 @@ public final class GenerationPipeline: @unchecked Sendable {
             try await group.waitForAll()
         }
 
-        let kept = await state.kept
+        var kept = await state.kept
         let rejected = await state.rejected
+        var closedBookAnswered: Int?
+        if options.closedBook, let model, task.kind == .qa {
+            kept = try await tagClosedBook(kept, model: model)
+            closedBookAnswered = kept.filter { ClosedBookCheck.answeredClosedBook($0) }.count
+        }
         let usage = await state.usage
         var report = GenerationReport(
             requested: task.count, generated: kept.count + rejected.count, kept: kept.count,
@@ -223,6 +234,7 @@ public final class GenerationPipeline: @unchecked Sendable {
             coverage: coverage, documentsUsed: Set(kept.compactMap { $0.spans.first?.document ?? $0.context.first?.document }).count,
             keptByType: Dictionary(kept.map { ($0.type, 1) }, uniquingKeysWith: +),
             rounds: [], shortfall: nil)
+        report.closedBookAnswered = closedBookAnswered
         report.modelSeconds = model?.busySeconds ?? 0
         report.samplesPerMinute = report.seconds > 0 ? Double(kept.count) * 60 / report.seconds : 0
         report.overheadShare = report.seconds > 0 ? max(0, 1 - report.modelSeconds / report.seconds) : 0
@@ -250,6 +262,31 @@ public final class GenerationPipeline: @unchecked Sendable {
         return (kept.sorted { $0.id < $1.id }, rejected.sorted { $0.id < $1.id }, report)
     }
 
+    /// Adds the closed-book tag to every kept qa sample (unanswerable ones excepted), `concurrency` at a time.
+    private func tagClosedBook(_ samples: [GeneratedSample], model: JournaledModel) async throws -> [GeneratedSample] {
+        var tagged = samples
+        let checker = ClosedBookCheck(model: model, seed: task.seed)
+        let indices = samples.indices.filter {
+            samples[$0].question != nil && samples[$0].type != TaskDefinition.QuestionType.unanswerable.rawValue
+        }
+        try await withThrowingTaskGroup(of: (Int, CheckOutcome).self) { group in
+            var next = 0
+            func add() {
+                guard next < indices.count else { return }
+                let i = indices[next]
+                next += 1
+                let sample = samples[i]
+                group.addTask { (i, try await checker.check(question: sample.question!, answer: sample.answer ?? "")) }
+            }
+            for _ in 0..<max(1, options.concurrency) { add() }
+            while let (i, outcome) = try await group.next() {
+                tagged[i].checks.append(outcome)
+                add()
+            }
+        }
+        return tagged
+    }
+
     /// The unit vector of the sample's question (or text) for near-duplicate detection.
     private func dedupVector(_ sample: GeneratedSample) throws -> [Float]? {
         guard let embedder = retriever.embedder, let text = sample.question ?? sample.text, !text.isEmpty else {
@@ -262,15 +299,20 @@ public final class GenerationPipeline: @unchecked Sendable {
 
     private func attempt(_ slot: SampleSlot) async throws -> GeneratedSample {
         var slot = slot
-        if slot.context.count == 1 {
-            slot.context = try context(for: slot.context[0], target: slot.target)
-        }
         if model != nil, task.kind == .qa, task.prompts["instructions"] == nil,
            let type = TaskDefinition.QuestionType(rawValue: slot.target),
            [.factoid, .definition, .procedural].contains(type) {
-            // Each refinement round asks about the next-best statement of the same source.
+            // Each refinement round asks about the next-best statement of the same source. A focused question
+            // needs only its source passage: with retrieved neighbours in the prompt the small local model
+            // drifted to them (and read twice as many tokens).
             let candidates = FocusSelection.candidates(in: slot.context[0].text, for: type)
-            if !candidates.isEmpty { slot.focus = candidates[slot.round % candidates.count] }
+            if !candidates.isEmpty {
+                slot.focus = candidates[slot.round % candidates.count]
+                slot.context = [slot.context[0]]
+            }
+        }
+        if slot.context.count == 1, slot.focus == nil {
+            slot.context = try context(for: slot.context[0], target: slot.target)
         }
         var sample: GeneratedSample
         if let model {
@@ -322,8 +364,10 @@ public final class GenerationPipeline: @unchecked Sendable {
         var lastError = ""
         var usage = (0, 0)
         for retry in 0...options.parseRetries {
+            // A focused question has one right content; sampling colder keeps a small model on it.
             let request = CompletionRequest(
-                messages: messages, temperature: options.temperature, maxTokens: options.maxTokens,
+                messages: messages, temperature: slot.focus == nil ? options.temperature : min(options.temperature, 0.3),
+                maxTokens: options.maxTokens,
                 seed: task.seed &* 1_000_003 &+ UInt64(slot.index) &* 101 &+ UInt64(slot.round) &* 7 &+ UInt64(retry),
                 jsonSchema: schema)
             let completion = try await model.complete(request)
@@ -442,20 +486,23 @@ public final class GenerationPipeline: @unchecked Sendable {
     func formatChecks(question: String, answer: String, type: String, spans: [SupportingSpan]) -> [CheckOutcome] {
         var checks: [CheckOutcome] = []
         let words = question.split(whereSeparator: \.isWhitespace).count
-        let mentionsContext = ["passage", "the context", "the text above", "term or concept", "is or means"].contains {
-            question.lowercased().contains($0)
-        }
+        let mentionsContext = ["passage", "the context", "the text above", "term or concept", "is or means", "key statement"]
+            .contains { question.lowercased().contains($0) }
+        let answerMentionsContext = ["the passage", "the context", "key statement", "the statement says", "the text states"]
+            .contains { answer.lowercased().contains($0) }
         let echoesQuestion = answer.lowercased().trimmingCharacters(in: .punctuationCharacters)
             == question.lowercased().trimmingCharacters(in: .punctuationCharacters)
         let questionOK = question.hasSuffix("?") && words >= 4 && words <= 60 && !mentionsContext
         checks.append(CheckOutcome(
-            name: "format", passed: questionOK && !answer.isEmpty && answer.count <= 600 && !echoesQuestion,
+            name: "format",
+            passed: questionOK && !answer.isEmpty && answer.count <= 600 && !echoesQuestion && !answerMentionsContext,
             score: questionOK ? 1 : 0,
             reason: !question.hasSuffix("?") ? "question does not end with '?'"
                 : words < 4 ? "question too short" : words > 60 ? "question too long"
                 : mentionsContext ? "question refers to the passage instead of naming its subject"
                 : answer.isEmpty ? "empty answer" : answer.count > 600 ? "answer too long"
-                : echoesQuestion ? "answer repeats the question" : "ok"))
+                : echoesQuestion ? "answer repeats the question"
+                : answerMentionsContext ? "answer talks about the passage instead of answering" : "ok"))
         if type == TaskDefinition.QuestionType.unanswerable.rawValue {
             let ok = answer == PromptBuilder.unanswerableAnswer
             checks.append(CheckOutcome(name: "unanswerable_form", passed: ok, score: ok ? 1 : 0,
@@ -569,7 +616,7 @@ actor RunState {
             if retryable, slot.round < maxRounds, needs(slot.target) {
                 var retry = slot
                 retry.round += 1
-                retry.feedback = failed.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
+                retry.feedback = PromptBuilder.feedback(for: failed)
                 pending.append(retry)
             }
         }

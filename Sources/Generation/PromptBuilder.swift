@@ -60,6 +60,30 @@ public struct PromptBuilder: Sendable {
         .procedural: "one question asking how to do what the key statement describes, naming the task",
     ]
 
+    /// What to tell the model about a rejected attempt: a plain hint per failed check. The checks' own reasons
+    /// carry scores and quoted numbers, which a small model copies into its next answer.
+    public static func feedback(for failed: [CheckOutcome]) -> String {
+        var hints: [String] = []
+        for check in failed {
+            let hint: String
+            switch check.name {
+            case "format", "unanswerable_form", "label_matches_target": hint = check.reason
+            case "evidence_located": hint = "the evidence was not copied word for word from the passages"
+            case "unparseable_output": hint = "the reply was not the requested JSON"
+            case "unsupported_claims", "unsupported_score", "unsupported_judge":
+                hint = "the answer states things the passages do not say; answer only with what they state"
+            case "unsupported_span": hint = "the answer is not a phrase of the passages"
+            case "unsupported_question_fit": hint = "the question does not ask about what the answer says"
+            case "unsupported_round_trip":
+                hint = "the question is too vague to point to its passage; name its specific subject"
+            case "near_duplicate": hint = "the question repeats an earlier one; ask about something else"
+            default: hint = check.name.replacingOccurrences(of: "_", with: " ")
+            }
+            if !hints.contains(hint) { hints.append(hint) }
+        }
+        return hints.joined(separator: "; ")
+    }
+
     /// The fixed answer of unanswerable questions.
     public static let unanswerableAnswer = "The context does not say."
 
@@ -151,7 +175,7 @@ public struct PromptBuilder: Sendable {
         case .qa where slot.focus != nil && task.prompts["instructions"] == nil:
             return [
                 "type": "object",
-                "properties": ["question": string(300), "answer": string(400)],
+                "properties": ["question": string(250), "answer": string(300)],
                 "required": ["question", "answer"],
                 "additionalProperties": false,
             ]

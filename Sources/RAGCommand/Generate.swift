@@ -41,6 +41,8 @@ extension Rag {
         var noGrounding = false
         @Option(help: "Grounding decision threshold (default: the one fixed on the XQuAD development set).")
         var groundingThreshold: Double?
+        @Flag(help: "Ask the model each kept question without context; samples it answers anyway are tagged closed_book (they do not test grounding).")
+        var closedBook = false
         @Flag(help: "Continue an interrupted run: replay journaled calls (this is also what a plain rerun does).")
         var resume = false
         @OptionGroup var embedding: EmbedderOptions
@@ -88,6 +90,7 @@ extension Rag {
             options.concurrency = model == nil ? 1 : concurrency
             options.maxRounds = rounds
             options.sourcesPerSample = sourcesPerSample
+            options.closedBook = closedBook
             var filter: (any SampleFilter)?
             if !noGrounding {
                 var configuration = SupportChecker.Configuration()
@@ -126,6 +129,9 @@ extension Rag {
             if report.modelCalls > 0 {
                 print(String(format: "throughput: %.2f samples/min; waiting on the model %.1f%% of the time, rag's own work %.1f%%",
                              report.samplesPerMinute, (1 - report.overheadShare) * 100, report.overheadShare * 100))
+            }
+            if let answered = report.closedBookAnswered {
+                print("closed-book: \(answered) of \(report.kept) kept questions answered without context")
             }
             if let d = report.diversity {
                 print(String(format: "diversity: distinct-1 %.3f, distinct-2 %.3f, mean pairwise cosine %.3f, near-duplicates %.1f%%; type mix within %.1f points of target",

@@ -113,7 +113,8 @@ import Testing
         let task = try Self.writeTask(dir, count: 3, types: "factoid: 2, procedural: 1")
         // The grounding filter is tested on its own; here it would make the 0.5B model's run long and its
         // length unpredictable, and this test is about provenance and the journal.
-        let arguments = ["--db", db, "--out", dir + "/out.jsonl", "--no-grounding", "--sources-per-sample", "4", "--json"]
+        let arguments = ["--db", db, "--out", dir + "/out.jsonl", "--no-grounding", "--sources-per-sample", "4",
+                         "--closed-book", "--json"]
         let first = try Self.rag(["generate", "--task", task] + arguments)
         #expect(first.status == 0, "\(first.stderr)")
         let report = try Self.report(first)
@@ -123,6 +124,13 @@ import Testing
         let kept = try #require(report["kept"] as? Int)
         #expect(kept == 3 || report["shortfall"] != nil)
         _ = try Self.checkSpans(output: dir + "/out.jsonl", db: db)
+        // The closed-book check ran on every kept sample and is counted in the report.
+        let lines = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8).split(separator: "\n")
+        for line in lines {
+            let checks = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["checks"] as? [[String: Any]]
+            #expect(checks?.contains { $0["name"] as? String == "closed_book" } == true, "\(line)")
+        }
+        #expect((report["closed_book_answered"] as? Int).map { $0 <= kept } == true)
 
         let firstOutput = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
         let again = try Self.rag(["generate", "--task", task, "--resume"] + arguments)
@@ -131,6 +139,44 @@ import Testing
         #expect(replay["model_calls"] as? Int == 0)
         #expect(replay["replayed_calls"] as? Int == calls)
         #expect(try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8) == firstOutput)
+    }
+
+    /// kill -9 in the middle of a run, then `--resume`: the journaled calls are replayed, none is made twice,
+    /// and the run ends with the requested count.
+    @Test func killedRunResumesWithoutRepeatingCalls() async throws {
+        try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
+        let (dir, db) = try Self.ingestedDatabase()
+        let task = try Self.writeTask(dir, count: 4, types: "factoid: 3, definition: 1")
+        let arguments = ["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--no-grounding",
+                         "--sources-per-sample", "4", "--json"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.ragBinary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let store = try CorpusStore(path: db, create: false)
+        let deadline = Date().addingTimeInterval(600)
+        while try store.journaledCallCount() < 2, process.isRunning, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(process.isRunning, "the run ended before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let journaled = try store.journaledCallCount()
+        #expect(journaled >= 2)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"), "a killed run wrote its output")
+
+        let resumed = try Self.rag(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let report = try Self.report(resumed)
+        let replayed = try #require(report["replayed_calls"] as? Int)
+        let made = try #require(report["model_calls"] as? Int)
+        #expect(replayed == journaled)
+        // Each new call added its own journal row: no request was sent twice.
+        #expect(try store.journaledCallCount() == journaled + made)
+        #expect(report["kept"] as? Int == 4 || report["shortfall"] != nil)
+        _ = try Self.checkSpans(output: dir + "/out.jsonl", db: db)
     }
 
     /// `rag filter` on labelled lines of the XQuAD development set: what it keeps is supported, and it rejects

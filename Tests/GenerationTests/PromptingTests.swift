@@ -1,0 +1,48 @@
+import Foundation
+import Generation
+import Testing
+
+@Suite struct PromptingTests {
+    /// A paragraph of the shipped corpus (ddl-default.html), as extracted.
+    static let paragraph = """
+        A column can be assigned a default value. When a new row is created and no values are specified for some \
+        of the columns, those columns will be filled with their respective default values. It is also possible \
+        to see Chapter 6 for details. If no default value is declared explicitly, the default value is the null \
+        value. This usually makes sense because a null value can be considered to represent unknown data.
+        """
+
+    @Test func focusStatementsAreCompleteSentencesThatStandAlone() throws {
+        let characters = Array(Self.paragraph)
+        for type in [TaskDefinition.QuestionType.factoid, .definition, .procedural] {
+            let candidates = FocusSelection.candidates(in: Self.paragraph, for: type)
+            #expect(!candidates.isEmpty)
+            for range in candidates {
+                let sentence = String(characters[range])
+                #expect(sentence.first?.isUppercase == true && sentence.hasSuffix("."), "\(sentence)")
+                #expect(!sentence.hasPrefix("It ") && !sentence.hasPrefix("This "), "\(sentence)")
+                #expect(!sentence.contains("Chapter 6"), "\(sentence)")
+            }
+        }
+        // A fact with "default" ranks first for factoid questions.
+        let best = try #require(FocusSelection.candidates(in: Self.paragraph, for: .factoid).first)
+        #expect(String(characters[best]).contains("default"))
+    }
+
+    @Test func refinementFeedbackIsPlainAndCarriesNoScores() {
+        let failed = [
+            CheckOutcome(name: "unsupported_claims", passed: false, score: 0.06,
+                         reason: "claims: the answer: number \"0\" not in the context [span 0.22, claims 0.06]"),
+            CheckOutcome(name: "format", passed: false, score: 0, reason: "question does not end with '?'"),
+        ]
+        let text = PromptBuilder.feedback(for: failed)
+        #expect(!text.contains { $0.isNumber }, "\(text)")
+        #expect(text.contains("do not say") && text.contains("does not end with '?'"))
+    }
+
+    @Test func closedBookTokenF1FollowsSQuAD() {
+        #expect(ClosedBookCheck.tokenF1("The default is btree.", "btree is the default") == 1)
+        #expect(ClosedBookCheck.tokenF1("I don't know", "btree") == 0)
+        // "the" is dropped: 2 common of 3 predicted and 2 reference tokens: precision 2/3, recall 1, F1 0.8.
+        #expect(abs(ClosedBookCheck.tokenF1("the btree index method", "btree method") - 0.8) < 1e-12)
+    }
+}
