@@ -65,7 +65,9 @@ public enum SVGChart {
             for v in entry.values { c[min(Int((v - low) / binWidth), bins - 1)] += 1 }
             return normalise ? c.map { $0 / Double(max(entry.values.count, 1)) } : c
         }
-        let top = niceCeiling(counts.flatMap { $0 }.max() ?? 1)
+        let highest = counts.flatMap { $0 }.max() ?? 1
+        // Counts get a top divisible by the four tick steps, so every tick is a whole number.
+        let top = normalise ? niceCeiling(highest) : max(4, (highest / 4).rounded(.up) * 4)
         let plot = Plot(width: width, height: height, left: 48, bottom: 40, top: 28)
         var svg = plot.open(label: "histogram of \(xLabel)") + plot.yAxis(maximum: top)
         let w = plot.innerWidth / Double(bins)

@@ -45,7 +45,8 @@ public enum FocusSelection {
         let lower = sentence.lowercased()
         return ["see section", "see chapter", "for details", "as follows", "shown below", "described below",
                 "the following", "above,", "below.", "as shown", "for example:", "e.g.,", "described above",
-                "mentioned above", "in this case", "in this scenario"].contains { lower.contains($0) }
+                "mentioned above", "in this case", "in this scenario", "for example", "in addition", "of course",
+                "thus far", "in this form", "in earlier versions"].contains { lower.contains($0) }
     }
 
     static func cueScore(_ sentence: String, type: TaskDefinition.QuestionType) -> Double {

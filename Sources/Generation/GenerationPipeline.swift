@@ -421,7 +421,12 @@ public final class GenerationPipeline: @unchecked Sendable {
         switch task.kind {
         case .qa:
             fields["question"] = .string((reply["question"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
-            fields["answer"] = .string((reply["answer"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+            if let focus = slot.focusText, task.answerStyle == .sentence, task.prompts["instructions"] == nil {
+                // Answer-aware generation: the source statement is the answer, quoted.
+                fields["answer"] = .string(focus)
+            } else {
+                fields["answer"] = .string((reply["answer"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+            }
         case .classification:
             fields["text"] = .string(reply["text"]?.stringValue ?? "")
             fields["label"] = .string(reply["label"]?.stringValue ?? "")
@@ -486,7 +491,8 @@ public final class GenerationPipeline: @unchecked Sendable {
     func formatChecks(question: String, answer: String, type: String, spans: [SupportingSpan]) -> [CheckOutcome] {
         var checks: [CheckOutcome] = []
         let words = question.split(whereSeparator: \.isWhitespace).count
-        let mentionsContext = ["passage", "the context", "the text above", "term or concept", "is or means", "key statement"]
+        let mentionsContext = ["passage", "the context", "the text above", "term or concept", "is or means", "key statement",
+                              "the sentence", "this sentence", "the statement"]
             .contains { question.lowercased().contains($0) }
         let answerMentionsContext = ["the passage", "the context", "key statement", "the statement says", "the text states"]
             .contains { answer.lowercased().contains($0) }
@@ -530,8 +536,9 @@ actor RunState {
     private(set) var rejected: [GeneratedSample] = []
     private(set) var usage = (prompt: 0, completion: 0)
     private var targetOrder: [String]
-    /// Vectors and normalised texts of kept samples, for duplicate detection.
-    private var keptVectors: [[Float]] = []
+    /// Kept samples' question vectors (an exact inner-product index, created with the first vector) and
+    /// normalised texts, for duplicate detection.
+    private var keptIndex: FlatIndex?
     private var keptTexts: Set<String> = []
 
     private let maxSlots: Int
@@ -602,7 +609,10 @@ actor RunState {
         if sample.isAccepted, keptCount[slot.target, default: 0] < quotas[slot.target, default: 0] {
             keptCount[slot.target, default: 0] += 1
             kept.append(sample)
-            if let vector { keptVectors.append(vector) }
+            if let vector {
+                if keptIndex == nil { keptIndex = try? FlatIndex(dimension: vector.count, metric: .innerProduct) }
+                try? keptIndex?.add([vector], labels: [UInt64(kept.count)])
+            }
             keptTexts.insert(Self.normalizedText(sample))
         } else if sample.isAccepted {
             var over = sample
@@ -633,8 +643,8 @@ actor RunState {
             return CheckOutcome(name: "near_duplicate", passed: false, score: 1, reason: "same text as a kept sample")
         }
         var best: Float = 0
-        if let vector {
-            for other in keptVectors { best = max(best, Distance.dot(vector, other)) }
+        if let vector, let nearest = try? keptIndex?.search(vector, k: 1).first {
+            best = Metric.innerProduct.score(fromDistance: nearest.distance)
         }
         let passed = best < threshold
         return CheckOutcome(

@@ -53,11 +53,11 @@ public struct PromptBuilder: Sendable {
         .unanswerable: "one question on the topic of passage [1] that the passages do NOT answer; its answer must be exactly \"\(PromptBuilder.unanswerableAnswer)\" and its evidence empty",
     ]
 
-    /// Instructions when the question is tied to one statement of passage [1].
+    /// What the question should ask when it is tied to one statement of passage [1].
     static let focusedInstructions: [TaskDefinition.QuestionType: String] = [
-        .factoid: "one factual question that the key statement answers: ask about a specific name, number, setting, default or behaviour it states",
-        .definition: "one question asking what the thing the key statement explains is or does, naming that thing",
-        .procedural: "one question asking how to do what the key statement describes, naming the task",
+        .factoid: "one factual question that this sentence answers, using its words",
+        .definition: "one question asking what the thing this sentence explains is or does, naming that thing",
+        .procedural: "one question asking how to do what this sentence describes, naming the task",
     ]
 
     /// What to tell the model about a rejected attempt: a plain hint per failed check. The checks' own reasons
@@ -76,6 +76,8 @@ public struct PromptBuilder: Sendable {
             case "unsupported_question_fit": hint = "the question does not ask about what the answer says"
             case "unsupported_round_trip":
                 hint = "the question is too vague to point to its passage; name its specific subject"
+            case "question_coverage":
+                hint = "the question asks about something the sentence does not mention; ask only about what it says"
             case "near_duplicate": hint = "the question repeats an earlier one; ask about something else"
             default: hint = check.name.replacingOccurrences(of: "_", with: " ")
             }
@@ -99,7 +101,7 @@ public struct PromptBuilder: Sendable {
             user += "\n[\(i + 1)]\(heading)\n\(passage.text)\n"
         }
         if let focus = slot.focusText, task.prompts["instructions"] == nil, task.kind == .qa {
-            user += "\nKey statement (from passage [1]):\n\"\(focus)\"\n\n" + focusedInstructions(for: slot)
+            user += "\nSentence of passage [1]:\n\"\(focus)\"\n\n" + focusedInstructions(for: slot)
         } else {
             user += "\n" + instructions(for: slot)
         }
@@ -115,17 +117,23 @@ public struct PromptBuilder: Sendable {
     private func focusedInstructions(for slot: SampleSlot) -> String {
         let type = TaskDefinition.QuestionType(rawValue: slot.target) ?? .factoid
         let what = Self.focusedInstructions[type] ?? Self.focusedInstructions[.factoid]!
-        let answer = task.answerStyle == .span
-            ? "the shortest phrase of the key statement that answers the question, copied exactly"
-            : "one complete sentence that answers the question with what the key statement says, and nothing else"
-        return """
+        var rules = """
             Write \(what).
             Rules:
-            - The key statement must answer the question; the other passages are background only.
-            - The question must make sense on its own: name its subject, never say "the passage", "the statement" or "the context".
-            - "answer": \(answer).
-            Reply as {"question": ..., "answer": ...}.
+            - The sentence must answer the question completely.
+            - The question must make sense on its own: name its subject; never mention "the passage", "the sentence" or "the context".
             """
+        switch task.answerStyle {
+        case .sentence:
+            rules += "\nReply as {\"question\": ...}."
+        case .span:
+            rules += "\n- \"answer\": the shortest phrase of the sentence that answers the question, copied exactly."
+            rules += "\nReply as {\"question\": ..., \"answer\": ...}."
+        case .abstractive:
+            rules += "\n- \"answer\": one sentence that answers the question with what the sentence says, and nothing else."
+            rules += "\nReply as {\"question\": ..., \"answer\": ...}."
+        }
+        return rules
     }
 
     private func instructions(for slot: SampleSlot) -> String {
@@ -172,6 +180,13 @@ public struct PromptBuilder: Sendable {
     public func schema(for slot: SampleSlot) -> JSONValue {
         func string(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
         switch task.kind {
+        case .qa where slot.focus != nil && task.prompts["instructions"] == nil && task.answerStyle == .sentence:
+            return [
+                "type": "object",
+                "properties": ["question": string(250)],
+                "required": ["question"],
+                "additionalProperties": false,
+            ]
         case .qa where slot.focus != nil && task.prompts["instructions"] == nil:
             return [
                 "type": "object",

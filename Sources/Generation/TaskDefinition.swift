@@ -11,7 +11,7 @@ import Yams
 /// seed: 7
 /// qa:
 ///   types: {factoid: 0.4, definition: 0.2, procedural: 0.2, comparison: 0.1, multi_hop: 0.05, unanswerable: 0.05}
-///   answer_style: sentence  # span | sentence
+///   answer_style: sentence  # span | sentence | abstractive
 /// classification:
 ///   labels: [bug, question, feature]
 ///   distribution: {bug: 0.5, question: 0.3, feature: 0.2}
@@ -40,12 +40,16 @@ public struct TaskDefinition: Sendable, Equatable {
         public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     }
 
-    /// How long an answer is.
+    /// What an answer is.
     public enum AnswerStyle: String, Sendable, Codable {
-        /// A short span copied from the context.
+        /// A short phrase copied from the source statement.
         case span
-        /// One complete sentence.
+        /// The source statement itself: one or two complete sentences of the passage, quoted (answer-aware
+        /// question generation: the model writes the question the statement answers). Question types without a
+        /// single source statement (comparison, multi-hop) get a model-written sentence.
         case sentence
+        /// One sentence the model writes from the passages.
+        case abstractive
     }
 
     public var domain: String
@@ -137,7 +141,7 @@ public struct TaskDefinition: Sendable, Equatable {
             }
             let style = try qaReader.string("answer_style", default: "sentence")
             guard let answerStyle = AnswerStyle(rawValue: style) else {
-                throw TaskError.invalidField(path: path, field: "qa.answer_style", problem: "must be span or sentence")
+                throw TaskError.invalidField(path: path, field: "qa.answer_style", problem: "must be span, sentence or abstractive")
             }
             task.answerStyle = answerStyle
         }

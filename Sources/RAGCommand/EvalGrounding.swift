@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Generation
 import Grounding
 
 extension Rag.Eval {
@@ -13,8 +14,11 @@ extension Rag.Eval {
                 The threshold on the combined score is the built-in default (chosen on the tune half of \
                 Benchmarks/grounding/xquad_dev.jsonl), --threshold X, or with --tune-split NAME the one that \
                 maximises balanced accuracy at precision >= 0.96 on the lines whose "split" is NAME (the other \
-                lines are then evaluated). With --json, prints \
-                {"n", "balanced_accuracy", "precision", "recall", "threshold"}.
+                lines are then evaluated). With --llm, an LLM judge (constrained "Yes"/"No") decides the samples \
+                whose score falls in the uncertain band (threshold ± 0.15); --llm local starts the model \
+                installed by scripts/install-llm.sh. --sample N evaluates N lines spread evenly over the file. \
+                With --json, prints {"n", "balanced_accuracy", "precision", "recall", "threshold"} (and \
+                "judged", the samples the judge decided).
                 """
         )
 
@@ -26,6 +30,10 @@ extension Rag.Eval {
         @Option(help: "Answer style: automatic (short answers must be spans), extractive or abstractive.")
         var style: SupportChecker.AnswerStyle = .automatic
         @Option(help: "Write one JSON verdict per sample (label, score, checks) to FILE.") var verdicts: String?
+        @Option(help: "OpenAI-compatible server base URL for the judge, or \"local\" to start the installed model.")
+        var llm: String?
+        @Option(help: "Model name to request from --llm.") var llmModel = "default"
+        @Option(help: "Evaluate this many lines, spread evenly over the file.") var sample: Int?
         @OptionGroup var embedding: EmbedderOptions
         @Flag(help: "Print one JSON object.") var json = false
 
@@ -39,6 +47,10 @@ extension Rag.Eval {
             if let split, split == tuneSplit {
                 throw ValidationError("--split and --tune-split must differ")
             }
+            if llm != nil && tuneSplit != nil {
+                throw ValidationError("--tune-split chooses a threshold for the checks alone; it cannot be combined with --llm")
+            }
+            if let sample, sample < 1 { throw ValidationError("--sample must be at least 1") }
         }
 
         func run() async throws {
@@ -47,10 +59,35 @@ extension Rag.Eval {
                 samples = samples.filter { $0.extra["split"] == split }
                 guard !samples.isEmpty else { throw ValidationError("no line of \(data) has \"split\": \"\(split)\"") }
             }
+            if let sample, sample < samples.count {
+                let stride = Double(samples.count) / Double(sample)
+                samples = (0..<sample).map { samples[Int(Double($0) * stride)] }
+            }
             var configuration = SupportChecker.Configuration()
             configuration.answerStyle = style
             if let threshold { configuration.threshold = threshold }
-            let checker = try SupportChecker(embedder: try embedding.makeEmbedder(), configuration: configuration)
+            var server: LocalLLMServer?
+            defer { server?.stop() }
+            var judge: LanguageModelJudge?
+            if let llm {
+                let url: URL
+                var model = llmModel
+                if llm == "local" {
+                    guard LocalLLMServer.isInstalled() else {
+                        throw ValidationError("--llm local: the local model is not installed (bash scripts/install-llm.sh)")
+                    }
+                    let started = try await LocalLLMServer(parallel: 1)
+                    server = started
+                    url = started.baseURL
+                    model = LocalLLMServer.modelName
+                } else {
+                    guard let parsed = URL(string: llm), parsed.scheme != nil else { throw ValidationError("--llm: not a URL: \(llm)") }
+                    url = parsed
+                }
+                judge = LanguageModelJudge(model: OpenAICompatibleClient(endpoints: [.init(baseURL: url)], model: model))
+            }
+            let checker = try SupportChecker(embedder: try embedding.makeEmbedder(), configuration: configuration,
+                                             judge: judge)
             let progress = ProgressLine("checking", total: samples.count)
             let results = try await checker.verdicts(for: samples.map(\.sample)) { progress.update($0) }
             progress.finish(samples.count)
@@ -67,14 +104,20 @@ extension Rag.Eval {
                 evaluated = evaluated.filter { $0.0.extra["split"] != tuneSplit }
                 guard !evaluated.isEmpty else { throw ValidationError("every line is in the tune split") }
             }
-            let metrics = BinaryMetrics(scores: evaluated.map(\.1.score), labels: evaluated.map(\.0.isSupported),
-                                        threshold: chosen)
+            // With a judge the decision is no longer the score against the threshold: score the decisions.
+            let metrics = judge == nil
+                ? BinaryMetrics(scores: evaluated.map(\.1.score), labels: evaluated.map(\.0.isSupported), threshold: chosen)
+                : BinaryMetrics(scores: evaluated.map { $0.1.isSupported ? 1 : 0 }, labels: evaluated.map(\.0.isSupported),
+                                threshold: 0.5)
+            let judged = judge == nil ? nil : evaluated.filter { $0.1.decidedBy == .judge }.count
             if let verdicts { try write(evaluated, threshold: chosen, to: verdicts) }
             if json {
                 try Output.printJSON(Report(n: metrics.count, balancedAccuracy: metrics.balancedAccuracy,
-                                            precision: metrics.precision, recall: metrics.recall, threshold: chosen))
+                                            precision: metrics.precision, recall: metrics.recall, threshold: chosen,
+                                            judged: judged))
             } else {
-                printTable(metrics, evaluated: evaluated)
+                printTable(metrics, evaluated: evaluated, byDecision: judge != nil)
+                if let judged { print("judged by the LLM: \(judged) of \(evaluated.count)") }
             }
         }
 
@@ -85,14 +128,15 @@ extension Rag.Eval {
             var precision: Double
             var recall: Double
             var threshold: Double
+            var judged: Int?
 
             enum CodingKeys: String, CodingKey {
-                case n, precision, recall, threshold
+                case n, precision, recall, threshold, judged
                 case balancedAccuracy = "balanced_accuracy"
             }
         }
 
-        private func printTable(_ metrics: BinaryMetrics, evaluated: [(LabelledSample, Verdict)]) {
+        private func printTable(_ metrics: BinaryMetrics, evaluated: [(LabelledSample, Verdict)], byDecision: Bool) {
             var out = "\(JSONOutput.display(data)): \(metrics.count) samples, threshold "
                 + String(format: "%.3f", metrics.threshold) + "\n"
             for (label, value) in [("balanced accuracy", metrics.balancedAccuracy), ("precision", metrics.precision),
@@ -106,7 +150,9 @@ extension Rag.Eval {
                 out += "\nkind                   n   correct\n"
                 for kind in kinds.keys.sorted() {
                     let rows = kinds[kind] ?? []
-                    let correct = rows.filter { ($0.1.score >= metrics.threshold) == $0.0.isSupported }.count
+                    let correct = rows.filter {
+                        (byDecision ? $0.1.isSupported : $0.1.score >= metrics.threshold) == $0.0.isSupported
+                    }.count
                     out += (kind.isEmpty ? "(none)" : kind).padding(toLength: 19, withPad: " ", startingAt: 0)
                         + String(format: "%5d   %.3f\n", rows.count, Double(correct) / Double(max(rows.count, 1)))
                 }

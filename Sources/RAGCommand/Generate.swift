@@ -31,6 +31,8 @@ extension Rag {
         @Option(help: "Environment variable holding the servers' API key.") var llmKeyEnv = "OPENAI_API_KEY"
         @Option(help: "Model calls in flight (per server).") var concurrency = 1
         @Option(help: "Refinement rounds for rejected samples.") var rounds = 2
+        @Option(help: "Questions at or above this embedding cosine with a kept one are near-duplicates.")
+        var duplicateThreshold: Float = 0.95
         @Option(help: "Most sources tried per requested sample before stopping with a shortfall.")
         var sourcesPerSample = 8
         @Option(help: "Seconds one model call may take.") var timeout = 180.0
@@ -91,6 +93,7 @@ extension Rag {
             options.maxRounds = rounds
             options.sourcesPerSample = sourcesPerSample
             options.closedBook = closedBook
+            options.duplicateThreshold = duplicateThreshold
             var filter: (any SampleFilter)?
             if !noGrounding {
                 var configuration = SupportChecker.Configuration()
@@ -99,7 +102,8 @@ extension Rag {
                 let checker = try SupportChecker(
                     embedder: embedder, configuration: configuration, retriever: RetrieverPassageRanker(retriever: retriever),
                     judge: judge ? model.map { LanguageModelJudge(model: $0) } : nil)
-                filter = GroundingSampleFilter(checker: checker, background: definition.domain)
+                filter = GroundingSampleFilter(checker: checker, background: definition.domain,
+                                               minimumQuestionCoverage: definition.answerStyle == .sentence ? 0.65 : nil)
             }
             let pipeline = GenerationPipeline(task: definition, retriever: retriever, model: model, filter: filter,
                                               options: options)

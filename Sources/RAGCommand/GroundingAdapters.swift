@@ -59,6 +59,9 @@ struct GroundingSampleFilter: SampleFilter {
     let checker: SupportChecker
     /// The task's domain description: names and numbers in it may appear in answers.
     var background: String?
+    /// For answers that are quoted source sentences: the least share of the question's content terms the
+    /// answer must contain (see ``QuestionCoverage``); nil to skip.
+    var minimumQuestionCoverage: Double?
 
     func check(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
         guard let question = sample.question, let answer = sample.answer,
@@ -78,6 +81,14 @@ struct GroundingSampleFilter: SampleFilter {
             outcomes.append(CheckOutcome(
                 name: "unsupported_" + (failed?.name ?? "score"), passed: false, score: verdict.score,
                 reason: (verdict.rejectionReason ?? "below threshold") + " [\(details)]"))
+        }
+        if let minimum = minimumQuestionCoverage, sample.spans.contains(where: { $0.text == answer }) {
+            let (share, missing) = QuestionCoverage.coverage(question: question, answer: answer, background: background)
+            outcomes.append(CheckOutcome(
+                name: "question_coverage", passed: share >= minimum, score: share,
+                reason: missing.isEmpty ? "the answer sentence covers the question's terms"
+                    : String(format: "the answer sentence covers %.0f%% of the question's terms; missing: ", share * 100)
+                        + missing.joined(separator: ", ")))
         }
         if let roundTrip = verdict.check(named: "round_trip") {
             // A difficulty label, not a gate: a question that does not retrieve its source is hard, not wrong.

@@ -1,0 +1,25 @@
+/// How much of a question its answer speaks to: the share of the question's content terms (stems) that occur
+/// in the answer. For answer-aware generation, where the answer is a quoted source sentence and the model wrote
+/// only the question, this catches questions about something the sentence never mentions ("What is the
+/// default value of X?" answered by a sentence without any default). Words that only shape a question
+/// ("use", "explain", "purpose") and the dataset's background (its domain) do not count.
+public enum QuestionCoverage {
+    static let questionFrame: Set<String> = [
+        "use", "used", "using", "mean", "means", "meaning", "explain", "explains", "describe", "describes",
+        "purpose", "happen", "happens", "work", "works", "role", "specific", "example", "exist", "exists",
+        "possible", "need", "needs", "want", "important", "main", "primary", "key", "difference", "different",
+    ]
+
+    /// The share of the question's content terms found in `answer`, and those missing.
+    public static func coverage(question: String, answer: String, background: String? = nil)
+        -> (share: Double, missing: [String]) {
+        let q = AnalyzedText(question)
+        let frame = AnalyzedText(questionFrame.sorted().joined(separator: " ")).allContentStems
+            .union(background.map { AnalyzedText($0).allContentStems } ?? [])
+        let terms = q.allContentStems.subtracting(frame)
+        guard !terms.isEmpty else { return (1, []) }
+        let present = AnalyzedText(answer).allContentStems
+        let missing = terms.subtracting(present).sorted()
+        return (Double(terms.count - missing.count) / Double(terms.count), missing)
+    }
+}

@@ -1,0 +1,26 @@
+import Grounding
+import Testing
+
+@Suite struct QuestionCoverageTests {
+    static let sentence = "All functions and operators used in an index definition must be immutable, that is, their results must depend only on their arguments."
+
+    @Test func aQuestionAboutWhatTheSentenceSaysIsCovered() {
+        let (share, missing) = QuestionCoverage.coverage(
+            question: "What must be true of the functions used in an index definition?", answer: Self.sentence)
+        #expect(share >= 0.75, "\(missing)")
+    }
+
+    @Test func aQuestionAboutSomethingTheSentenceNeverMentionsIsNot() {
+        let (share, missing) = QuestionCoverage.coverage(
+            question: "What is the default value of a function in an index definition?", answer: Self.sentence)
+        #expect(share < 0.75)
+        #expect(missing.contains { $0.hasPrefix("default") })
+    }
+
+    @Test func theDomainDoesNotCountAsMissing() {
+        let question = "Must functions in a PostgreSQL index definition be immutable?"
+        let without = QuestionCoverage.coverage(question: question, answer: Self.sentence)
+        let with = QuestionCoverage.coverage(question: question, answer: Self.sentence, background: "PostgreSQL 15 manual")
+        #expect(with.share > without.share && with.share == 1)
+    }
+}
