@@ -20,6 +20,8 @@ demo: build
 	$(RAG) stats --db out/demo.db
 	$(RAG) generate --task corpora/postgresql-qa.yaml --db out/demo.db --out out/demo-qa.jsonl --sources-per-sample 4
 	head -n 3 out/demo-qa.jsonl
+	$(RAG) eval dataset out/demo-qa.jsonl --db out/demo.db --report out/demo-dataset.html
+	@echo "dataset card: out/demo-qa.card.md; report: out/demo-dataset.html; review it: $(RAG) review out/demo-qa.jsonl --db out/demo.db"
 
 # Tests run in release mode: SIMD and BLAS code is 200-400x slower in debug builds.
 test: setup

@@ -40,9 +40,21 @@ public enum FocusSelection {
         let firstWord = sentence.split(whereSeparator: { $0.isWhitespace || $0 == "," }).first.map { $0.lowercased() } ?? ""
         let pointsBack: Set<String> = ["it", "this", "these", "that", "those", "they", "such", "also", "however",
                                        "therefore", "thus", "otherwise", "here", "there", "see", "but", "and", "or",
-                                       "so", "then", "instead", "likewise", "similarly", "he", "she", "we", "its"]
+                                       "so", "then", "instead", "likewise", "similarly", "he", "she", "we", "its",
+                                       "furthermore", "moreover", "what's", "usually", "while", "hence",
+                                       // Reference-page fragments without a subject ("Specifies whether ...").
+                                       "specifies", "returns", "selects", "sets", "enables", "disables", "prints",
+                                       "causes", "forces", "allows", "controls", "determines"]
         if pointsBack.contains(firstWord) { return true }
         let lower = sentence.lowercased()
+        // A determiner pointing at earlier text ("this rule", "these options") loses its referent when the
+        // sentence stands alone; so does a pointer to another part of the manual.
+        if [" this ", " these ", " those ", " such ", " the above ", " the former ", " the latter "].contains(where: lower.contains) {
+            return true
+        }
+        if lower.range(of: #"\b(section|table|chapter|figure|appendix|example) [0-9ivx]"#, options: .regularExpression) != nil {
+            return true
+        }
         return ["see section", "see chapter", "for details", "as follows", "shown below", "described below",
                 "the following", "above,", "below.", "as shown", "for example:", "e.g.,", "described above",
                 "mentioned above", "in this case", "in this scenario", "for example", "in addition", "of course",

@@ -56,7 +56,7 @@ public struct PromptBuilder: Sendable {
     /// What the question should ask when it is tied to one statement of passage [1].
     static let focusedInstructions: [TaskDefinition.QuestionType: String] = [
         .factoid: "one factual question that this sentence answers, using its words",
-        .definition: "one question asking what the thing this sentence explains is or does, naming that thing",
+        .definition: "one question asking what a thing this sentence names is or does, in the form \"What is ...?\" or \"What does ... do?\" with the thing's name in place of the dots",
         .procedural: "one question asking how to do what this sentence describes, naming the task",
     ]
 

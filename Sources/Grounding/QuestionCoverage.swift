@@ -22,4 +22,24 @@ public enum QuestionCoverage {
         let missing = terms.subtracting(present).sorted()
         return (Double(terms.count - missing.count) / Double(terms.count), missing)
     }
+
+    /// Whether `answer` can answer `question` as a how-to question needs: a "How do I ...?" question is answered
+    /// by a command, an option or an action ("use", "run", "set", "by ..."), not by a remark that something
+    /// can be done. Questions that are not how-to questions pass.
+    public static func answersHow(question: String, answer: String) -> Bool {
+        let q = question.lowercased()
+        let howTo = q.range(of: #"^how (do|can|should|would|could|does|is|are) (i|you|we|one|a user|users|someone)\b|^how to\b"#,
+                            options: .regularExpression) != nil
+        guard howTo else { return true }
+        let a = " " + answer.lowercased() + " "
+        let cues = [" use ", " using ", " run ", " running ", " by ", " with the ", " command",
+                    " set ", " setting ", " specify ", " option", " call ", " issue ", " type ", " write ", " add ",
+                    " create ", " select ", " enter ", " install ", " configure ", " enable ", " through "]
+        if cues.contains(where: a.contains) { return true }
+        // A command or option in the answer: an upper-case SQL word of three or more letters, or a flag.
+        return answer.split(whereSeparator: \.isWhitespace).contains { word in
+            let letters = word.filter(\.isLetter)
+            return (letters.count >= 3 && letters.allSatisfy(\.isUppercase)) || word.hasPrefix("-") && word.count > 1
+        }
+    }
 }

@@ -84,9 +84,11 @@ struct GroundingSampleFilter: SampleFilter {
         }
         if let minimum = minimumQuestionCoverage, sample.spans.contains(where: { $0.text == answer }) {
             let (share, missing) = QuestionCoverage.coverage(question: question, answer: answer, background: background)
+            let answersHow = QuestionCoverage.answersHow(question: question, answer: answer)
             outcomes.append(CheckOutcome(
-                name: "question_coverage", passed: share >= minimum, score: share,
-                reason: missing.isEmpty ? "the answer sentence covers the question's terms"
+                name: "question_coverage", passed: share >= minimum && answersHow, score: answersHow ? share : 0,
+                reason: !answersHow ? "a how-to question, but the answer sentence names no command, option or action"
+                    : missing.isEmpty ? "the answer sentence covers the question's terms"
                     : String(format: "the answer sentence covers %.0f%% of the question's terms; missing: ", share * 100)
                         + missing.joined(separator: ", ")))
         }

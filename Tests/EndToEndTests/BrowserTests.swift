@@ -73,21 +73,6 @@ enum Browser {
 
     /// Runs the browser check script with `arguments`.
     static func run(_ arguments: [String]) throws -> RagProcess.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errHandle = err.fileHandleForReading
-        let collected = Collected()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { collected.set(errHandle.readDataToEndOfFile()) }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return RagProcess.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                 stderr: String(decoding: collected.get(), as: UTF8.self), wasKilled: false)
+        try RagProcess.run(["python3", script] + arguments, in: NSTemporaryDirectory(), executable: "/usr/bin/env")
     }
 }

@@ -29,9 +29,11 @@ enum RagProcess {
         var wasKilled: Bool
     }
 
-    /// Starts `rag arguments...` in `directory`.
-    static func start(_ arguments: [String], in directory: String) throws -> (Process, Pipe, Pipe) {
-        guard let binary else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "rag binary"]) }
+    /// Starts `rag arguments...` (or `executable arguments...`) in `directory`.
+    static func start(_ arguments: [String], in directory: String, executable: String? = nil) throws -> (Process, Pipe, Pipe) {
+        guard let binary = executable ?? binary else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "rag binary"])
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -44,9 +46,9 @@ enum RagProcess {
         return (process, out, err)
     }
 
-    /// Runs `rag arguments...` to the end.
-    static func run(_ arguments: [String], in directory: String) throws -> Result {
-        let (process, out, err) = try start(arguments, in: directory)
+    /// Runs `rag arguments...` (or `executable arguments...`) to the end.
+    static func run(_ arguments: [String], in directory: String, executable: String? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, in: directory, executable: executable)
         let stderrHandle = err.fileHandleForReading
         let collected = Collected()
         let group = DispatchGroup()
@@ -82,7 +84,7 @@ enum RagProcess {
     }
 }
 
-final class Collected: @unchecked Sendable {
+private final class Collected: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     func set(_ value: Data) { lock.withLock { data = value } }

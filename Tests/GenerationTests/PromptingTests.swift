@@ -46,3 +46,18 @@ import Testing
         #expect(abs(ClosedBookCheck.tokenF1("the btree index method", "btree method") - 0.8) < 1e-12)
     }
 }
+
+@Suite struct FocusReferenceTests {
+    @Test func sentencesThatPointElsewhereAreNotFocusStatements() {
+        for sentence in [
+            "While a CHECK constraint that violates this rule may appear to work in simple tests, it cannot guarantee anything at all.",
+            "The SERIAL shorthand is discussed further in Section 8.1.4 of the manual for all readers.",
+            "Specifies whether for a unique index, null values should be considered distinct from each other.",
+        ] {
+            #expect(FocusSelection.candidates(in: sentence, for: .factoid).isEmpty, "\(sentence)")
+        }
+        #expect(!FocusSelection.candidates(
+            in: "A primary key constraint indicates that a column can be used as a unique identifier for rows.",
+            for: .definition).isEmpty)
+    }
+}

@@ -24,3 +24,18 @@ import Testing
         #expect(with.share > without.share && with.share == 1)
     }
 }
+
+@Suite struct HowToAnswerTests {
+    @Test func howToQuestionsNeedAnAnswerThatSaysHow() {
+        #expect(QuestionCoverage.answersHow(
+            question: "How do I specify which database server pg_dump should contact?",
+            answer: "To specify which database server pg_dump should contact, use the command line options -h host and -p port."))
+        #expect(QuestionCoverage.answersHow(
+            question: "How do you set up a transaction in PostgreSQL?",
+            answer: "In PostgreSQL, a transaction is set up by surrounding the SQL commands of the transaction with BEGIN and COMMIT commands."))
+        #expect(!QuestionCoverage.answersHow(
+            question: "How do you typically reclaim space from a PostgreSQL table?",
+            answer: "Usually this should only be used when a significant amount of space needs to be reclaimed from within the table."))
+        #expect(QuestionCoverage.answersHow(question: "What does a window function do?", answer: "It computes."))
+    }
+}
