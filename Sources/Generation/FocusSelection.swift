@@ -44,7 +44,8 @@ public enum FocusSelection {
                                        "furthermore", "moreover", "what's", "usually", "while", "hence",
                                        // Reference-page fragments without a subject ("Specifies whether ...").
                                        "specifies", "returns", "selects", "sets", "enables", "disables", "prints",
-                                       "causes", "forces", "allows", "controls", "determines"]
+                                       "causes", "forces", "allows", "controls", "determines", "updates",
+                                       "removes", "adds", "creates", "shows", "reports", "writes", "changes"]
         if pointsBack.contains(firstWord) { return true }
         let lower = sentence.lowercased()
         // A determiner pointing at earlier text ("this rule", "these options") loses its referent when the
