@@ -36,10 +36,15 @@ public enum QuestionCoverage {
                     " set ", " setting ", " specify ", " option", " call ", " issue ", " type ", " write ", " add ",
                     " create ", " select ", " enter ", " install ", " configure ", " enable ", " through "]
         if cues.contains(where: a.contains) { return true }
-        // A command or option in the answer: an upper-case SQL word of three or more letters, or a flag.
+        // A command or option in the answer: two upper-case words in a row ("CREATE INDEX"; a lone acronym such
+        // as "BRIN" is a name, not a command), a flag ("-h"), or code ("work_mem", "f(x)", "a = b").
+        let words = answer.split(whereSeparator: \.isWhitespace).map { $0.filter { $0.isLetter || $0 == "_" } }
+        for (a, b) in zip(words, words.dropFirst()) where a.count >= 2 && b.count >= 2 {
+            if a.allSatisfy({ $0.isUppercase || $0 == "_" }) && b.allSatisfy({ $0.isUppercase || $0 == "_" }) { return true }
+        }
         return answer.split(whereSeparator: \.isWhitespace).contains { word in
-            let letters = word.filter(\.isLetter)
-            return (letters.count >= 3 && letters.allSatisfy(\.isUppercase)) || word.hasPrefix("-") && word.count > 1
+            (word.hasPrefix("-") && word.count > 1 && word.dropFirst().first?.isLetter == true)
+                || word.contains("_") || word.contains("(") || word == "="
         }
     }
 }

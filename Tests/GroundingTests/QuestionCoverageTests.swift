@@ -36,6 +36,11 @@ import Testing
         #expect(!QuestionCoverage.answersHow(
             question: "How do you typically reclaim space from a PostgreSQL table?",
             answer: "Usually this should only be used when a significant amount of space needs to be reclaimed from within the table."))
+        #expect(!QuestionCoverage.answersHow(
+            question: "How do you create a multicolumn BRIN index in PostgreSQL?",
+            answer: "A multicolumn BRIN index can be used with query conditions that involve any subset of the index's columns."))
+        #expect(QuestionCoverage.answersHow(
+            question: "How do I remove a table?", answer: "Tables are removed with DROP TABLE products."))
         #expect(QuestionCoverage.answersHow(question: "What does a window function do?", answer: "It computes."))
     }
 }
