@@ -137,8 +137,8 @@ extension Rag.Eval {
         }
 
         private func printTable(_ metrics: BinaryMetrics, evaluated: [(LabelledSample, Verdict)], byDecision: Bool) {
-            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, threshold "
-                + String(format: "%.3f", metrics.threshold) + "\n"
+            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, "
+                + (byDecision ? "decisions of the checks and the judge\n" : String(format: "threshold %.3f\n", metrics.threshold))
             for (label, value) in [("balanced accuracy", metrics.balancedAccuracy), ("precision", metrics.precision),
                                    ("recall", metrics.recall), ("specificity", metrics.specificity)] {
                 out += label.padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: "%.4f", value) + "\n"
