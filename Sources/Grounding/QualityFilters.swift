@@ -9,7 +9,14 @@ public enum QualityFilters {
     public static func nearDuplicates(
         _ texts: [String], embedder: any Embedder, threshold: Float = 0.95
     ) throws -> [(of: Int, cosine: Float)?] {
-        let vectors = try embedder.embed(texts).map(Distance.normalized)
+        nearDuplicates(texts, vectors: try embedder.embed(texts), threshold: threshold)
+    }
+
+    /// ``nearDuplicates(_:embedder:threshold:)`` with the texts' embeddings already computed (one per text).
+    public static func nearDuplicates(
+        _ texts: [String], vectors: [[Float]], threshold: Float = 0.95
+    ) -> [(of: Int, cosine: Float)?] {
+        let vectors = vectors.map(Distance.normalized)
         var keptIndices: [Int] = []
         var seen: [String: Int] = [:]
         var result: [(of: Int, cosine: Float)?] = []
@@ -50,6 +57,11 @@ public enum QualityFilters {
     }
 
     public static func diversity(_ texts: [String], embedder: any Embedder) throws -> Diversity {
+        diversity(texts, vectors: try embedder.embed(texts))
+    }
+
+    /// ``diversity(_:embedder:)`` with the texts' embeddings already computed (one per text).
+    public static func diversity(_ texts: [String], vectors: [[Float]]) -> Diversity {
         var unigrams = Set<String>(), bigrams = Set<String>()
         var unigramCount = 0, bigramCount = 0
         for text in texts {
@@ -61,7 +73,7 @@ public enum QualityFilters {
                 bigramCount += words.count - 1
             }
         }
-        let vectors = try embedder.embed(texts).map(Distance.normalized)
+        let vectors = vectors.map(Distance.normalized)
         var total = 0.0
         var pairs = 0
         for i in vectors.indices {

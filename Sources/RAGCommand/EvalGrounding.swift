@@ -66,26 +66,17 @@ extension Rag.Eval {
             var configuration = SupportChecker.Configuration()
             configuration.answerStyle = style
             if let threshold { configuration.threshold = threshold }
-            var server: LocalLLMServer?
-            defer { server?.stop() }
-            var judge: LanguageModelJudge?
-            if let llm {
-                let url: URL
-                var model = llmModel
-                if llm == "local" {
-                    guard LocalLLMServer.isInstalled() else {
-                        throw ValidationError("--llm local: the local model is not installed (bash scripts/install-llm.sh)")
-                    }
-                    let started = try await LocalLLMServer(parallel: 1)
-                    server = started
-                    url = started.baseURL
-                    model = LocalLLMServer.modelName
-                } else {
-                    guard let parsed = URL(string: llm), parsed.scheme != nil else { throw ValidationError("--llm: not a URL: \(llm)") }
-                    url = parsed
+            var connection: LanguageModelConnection?
+            defer { connection?.stop() }
+            if llm == "local" {
+                guard LocalLLMServer.isInstalled() else {
+                    throw ValidationError("--llm local: the local model is not installed (bash scripts/install-llm.sh)")
                 }
-                judge = LanguageModelJudge(model: OpenAICompatibleClient(endpoints: [.init(baseURL: url)], model: model))
+                connection = try await .local()
+            } else if let llm {
+                connection = try .remote(urls: llm, model: llmModel)
             }
+            let judge = connection.map { LanguageModelJudge(model: $0.client) }
             let checker = try SupportChecker(embedder: try embedding.makeEmbedder(), configuration: configuration,
                                              judge: judge)
             let progress = ProgressLine("checking", total: samples.count)

@@ -80,8 +80,12 @@ extension Rag {
                 outcomes.append(checks)
                 if checks.allSatisfy(\.passed) { candidates.append(outcomes.count - 1) }
             }
-            let duplicates = try QualityFilters.nearDuplicates(
-                candidates.map { lines[$0].question }, embedder: embedder, threshold: duplicateThreshold)
+            let candidateQuestions = candidates.map { lines[$0].question }
+            let candidateVectors = try embedder.embed(candidateQuestions)
+            let duplicates = QualityFilters.nearDuplicates(candidateQuestions, vectors: candidateVectors,
+                                                           threshold: duplicateThreshold)
+            // The kept lines are the candidates that duplicate nothing, in the same order.
+            let keptVectors = zip(candidateVectors, duplicates).filter { $0.1 == nil }.map(\.0)
             for (position, duplicate) in duplicates.enumerated() {
                 let index = candidates[position]
                 let reason = duplicate.map {
@@ -111,7 +115,7 @@ extension Rag {
             }
             try Data(kept.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             try Data(rejected.utf8).write(to: URL(fileURLWithPath: rejectedPath), options: .atomic)
-            let diversity = keptQuestions.count > 1 ? try QualityFilters.diversity(keptQuestions, embedder: embedder) : nil
+            let diversity = keptQuestions.count > 1 ? QualityFilters.diversity(keptQuestions, vectors: keptVectors) : nil
             let summary = Summary(n: lines.count, kept: keptQuestions.count, rejected: reasons, diversity: diversity,
                                   output: output)
             if json {

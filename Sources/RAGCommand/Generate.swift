@@ -63,30 +63,20 @@ extension Rag {
             let embedder = try embedderMatching(store)
             let retriever = try Retriever(store: store, embedder: embedder)
 
-            var server: LocalLLMServer?
-            defer { server?.stop() }
-            var base: (any LanguageModel)?
+            var connection: LanguageModelConnection?
+            defer { connection?.stop() }
             if !offline {
                 if let llm {
-                    let endpoints = try llm.split(separator: ",").map { text -> OpenAICompatibleClient.Endpoint in
-                        guard let url = URL(string: String(text)), url.scheme != nil else {
-                            throw ValidationError("--llm: not a URL: \(text)")
-                        }
-                        return .init(baseURL: url, concurrency: concurrency)
-                    }
-                    base = OpenAICompatibleClient(endpoints: endpoints, model: llmModel, apiKeyVariable: llmKeyEnv,
-                                                  timeout: timeout)
+                    connection = try .remote(urls: llm, model: llmModel, keyVariable: llmKeyEnv, concurrency: concurrency,
+                                             timeout: timeout)
                 } else if LocalLLMServer.isInstalled() {
                     log("starting the local llama.cpp server (\(LocalLLMServer.modelName))")
-                    let started = try await LocalLLMServer(parallel: concurrency)
-                    server = started
-                    base = OpenAICompatibleClient(
-                        endpoints: [.init(baseURL: started.baseURL, concurrency: concurrency)],
-                        model: LocalLLMServer.modelName, timeout: timeout)
+                    connection = try await .local(concurrency: concurrency, timeout: timeout)
                 } else {
                     log("no LLM configured and none installed (bash scripts/install-llm.sh): using the offline extractive generator")
                 }
             }
+            let base: (any LanguageModel)? = connection?.client
             let model = base.map { JournaledModel(base: $0, journal: StoreJournal(store: store)) }
             var options = GenerationOptions()
             options.concurrency = model == nil ? 1 : concurrency
@@ -112,8 +102,9 @@ extension Rag {
             progress.finish(kept.count)
             let texts = kept.compactMap { $0.question ?? $0.text }
             if texts.count >= 2 {
-                let diversity = try QualityFilters.diversity(texts, embedder: embedder)
-                let duplicates = try QualityFilters.nearDuplicates(texts, embedder: embedder, threshold: options.duplicateThreshold)
+                let vectors = try embedder.embed(texts)
+                let diversity = QualityFilters.diversity(texts, vectors: vectors)
+                let duplicates = QualityFilters.nearDuplicates(texts, vectors: vectors, threshold: options.duplicateThreshold)
                 report.diversity = .init(distinct1: diversity.distinct1, distinct2: diversity.distinct2,
                                          meanPairwiseCosine: diversity.meanPairwiseCosine,
                                          nearDuplicateRate: Double(duplicates.compactMap { $0 }.count) / Double(texts.count),

@@ -106,6 +106,18 @@ public struct ReviewAgreement: Sendable, Equatable, Codable {
         return accepts > rejects ? .accept : .reject
     }
 
+    /// A sample's review status as the page shows it: unreviewed, accepted, rejected or disputed (a tie).
+    public static func status(_ reviews: [SampleReview]) -> String {
+        guard !reviews.isEmpty else { return "unreviewed" }
+        return majority(reviews).map { $0 == .accept ? "accepted" : "rejected" } ?? "disputed"
+    }
+
+    /// Who said what on one sample: "alice: accept, bob: reject (edited)".
+    public static func reviewerLine(_ reviews: [SampleReview]) -> String {
+        reviews.map { "\($0.reviewer): \($0.verdict.rawValue)\($0.edited != nil ? " (edited)" : "")" }
+            .joined(separator: ", ")
+    }
+
     /// Cohen's kappa of a 2×2 table [[a, b], [c, d]] (rows: first rater yes/no; columns: second rater yes/no).
     /// Nil when chance agreement is total (both raters gave one answer throughout), where kappa is undefined.
     static func cohensKappa(a: Int, b: Int, c: Int, d: Int) -> Double? {

@@ -52,11 +52,8 @@ public enum ReviewPage {
     }
 
     static func card(_ item: ReviewItem, reviews: [SampleReview]) -> String {
-        let verdict = ReviewAgreement.majority(reviews)
-        let status = reviews.isEmpty ? "unreviewed"
-            : verdict.map { $0 == .accept ? "accepted" : "rejected" } ?? "disputed"
-        let who = reviews.map { "\(escape($0.reviewer)): \($0.verdict.rawValue)\($0.edited != nil ? " (edited)" : "")" }
-            .joined(separator: ", ")
+        let status = ReviewAgreement.status(reviews)
+        let who = escape(ReviewAgreement.reviewerLine(reviews))
         var fields = ""
         for field in item.fields {
             fields += """

@@ -144,10 +144,9 @@ public final class ReviewServer: Sendable {
     func samples() throws -> HTTPResponse {
         let reviews = Dictionary(grouping: try store.reviews(dataset: dataset.name), by: \.sampleID)
         let list: [[String: Any]] = dataset.items.map { item in
-            let verdict = ReviewAgreement.majority(reviews[item.id] ?? [])
-            return [
+            [
                 "id": item.id, "type": item.type, "automatic": item.automaticallyKept ? "kept" : "rejected",
-                "status": reviews[item.id] == nil ? "unreviewed" : verdict.map { $0 == .accept ? "accepted" : "rejected" } ?? "disputed",
+                "status": ReviewAgreement.status(reviews[item.id] ?? []),
                 "fields": Dictionary(item.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
             ]
         }
@@ -157,13 +156,10 @@ public final class ReviewServer: Sendable {
     private func status(of item: ReviewItem) throws -> HTTPResponse {
         let reviews = try store.reviews(dataset: dataset.name)
         let mine = reviews.filter { $0.sampleID == item.id }
-        let status = mine.isEmpty ? "unreviewed"
-            : ReviewAgreement.majority(mine).map { $0 == .accept ? "accepted" : "rejected" } ?? "disputed"
         let agreement = ReviewAgreement(dataset: dataset, reviews: reviews)
         return try Self.jsonResponse([
-            "sample_id": item.id, "status": status,
-            "reviews": mine.map { "\($0.reviewer): \($0.verdict.rawValue)\($0.edited != nil ? " (edited)" : "")" }
-                .joined(separator: ", "),
+            "sample_id": item.id, "status": ReviewAgreement.status(mine),
+            "reviews": ReviewAgreement.reviewerLine(mine),
             "summary": ReviewPage.summary(agreement),
         ])
     }
