@@ -115,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenerationTests",
-            dependencies: ["Generation", "Store", "Retrieval", "Embeddings"],
+            dependencies: ["RAGTestSupport", "Generation", "Store", "Retrieval", "Embeddings"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingsTests",
-            dependencies: ["Embeddings"]
+            dependencies: ["RAGTestSupport", "Embeddings"]
         ),
         .testTarget(
             name: "EvaluationTests",

@@ -1,5 +1,6 @@
 import Embeddings
 import Foundation
+import RAGTestSupport
 import Testing
 
 /// A fake OpenAI-compatible server: python3's http.server answering `POST /v1/embeddings` with
@@ -21,27 +22,14 @@ private final class FakeEmbeddingServer {
         print(s.server_address[1], flush=True)
         s.serve_forever()
         """
-    let process = Process()
+    let process: Subprocess
     let port: Int
 
-    init() throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    deinit {
-        // SIGKILL without waiting: Foundation reaps the child; `waitUntilExit` off the main thread can spin.
-        kill(process.processIdentifier, SIGKILL)
+    /// Starts the server and waits (suspending) for the port it prints.
+    init() async throws {
+        process = try Subprocess("/usr/bin/env", ["python3", "-c", Self.script])
+        let line = await process.firstLine() ?? ""
+        port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }
 
@@ -59,7 +47,7 @@ private final class FakeEmbeddingServer {
     }
 
     @Test func embedsThroughOpenAICompatibleServer() async throws {
-        let server = try FakeEmbeddingServer()
+        let server = try await FakeEmbeddingServer()
         try #require(server.port > 0)
         setenv("RAG_TEST_EMBED_KEY", "sekrit", 1)
         let embedder = HTTPEmbedder(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, model: "fake",

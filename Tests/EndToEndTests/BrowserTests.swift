@@ -8,10 +8,10 @@ import Testing
 @Suite(.serialized, .enabled(if: Browser.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil))
 struct BrowserTests {
     /// The review page: clicks in the browser are stored in SQLite, survive a reload, and reach the export.
-    @Test func reviewPageStoresClicksAndExportsTheReviewedDataset() throws {
+    @Test func reviewPageStoresClicksAndExportsTheReviewedDataset() async throws {
         let dir = TemporaryDirectory()
         let corpus = SharedData.packageRoot + "/corpora/postgresql-sample"
-        let ingest = try RagProcess.run(["ingest", corpus, "--db", "r.sqlite", "--json"], in: dir.path)
+        let ingest = try await RagProcess.run(["ingest", corpus, "--db", "r.sqlite", "--json"], in: dir.path)
         try #require(ingest.status == 0, "\(ingest.stderr)")
         try dir.write("task.yaml", """
             domain: PostgreSQL manual
@@ -20,14 +20,14 @@ struct BrowserTests {
             seed: 3
             qa: {types: {factoid: 1.0}, answer_style: span}
             """)
-        let generate = try RagProcess.run(["generate", "--task", "task.yaml", "--db", "r.sqlite", "--out", "d.jsonl",
+        let generate = try await RagProcess.run(["generate", "--task", "task.yaml", "--db", "r.sqlite", "--out", "d.jsonl",
                                            "--offline", "--json"], in: dir.path)
         try #require(generate.status == 0, "\(generate.stderr)")
         let keptIDs = try String(contentsOfFile: dir.file("d.jsonl"), encoding: .utf8).split(separator: "\n")
             .map { try RagProcess.json(String($0))["id"] as? String }
         try #require(keptIDs.count >= 3)
 
-        let check = try Browser.run(["review", "--rag", RagProcess.binary!, "--db", dir.file("r.sqlite"),
+        let check = try await Browser.run(["review", "--rag", RagProcess.binary!, "--db", dir.file("r.sqlite"),
                                      "--dataset", dir.file("d.jsonl"), "--screenshot", dir.file("review.png")])
         #expect(check.status == 0, "\(check.stderr)")
         let summary = try RagProcess.json(check.stdout)
@@ -35,7 +35,7 @@ struct BrowserTests {
         #expect(FileManager.default.fileExists(atPath: dir.file("review.png")))
 
         // The same state, read back through the command line from the database.
-        let agreement = try RagProcess.run(["review", "d.jsonl", "--db", "r.sqlite", "--agreement", "--json",
+        let agreement = try await RagProcess.run(["review", "d.jsonl", "--db", "r.sqlite", "--agreement", "--json",
                                             "--export", "reviewed.jsonl"], in: dir.path)
         #expect(agreement.status == 0, "\(agreement.stderr)")
         let result = try RagProcess.json(agreement.stdout)
@@ -52,12 +52,12 @@ struct BrowserTests {
     }
 
     /// Report pages render their inline SVG charts with a size and marks.
-    @Test func reportPagesRenderTheirCharts() throws {
+    @Test func reportPagesRenderTheirCharts() async throws {
         let dir = TemporaryDirectory()
-        let bench = try RagProcess.run(["bench", "ann", "--n", "3000", "--dim", "32", "--queries", "100",
+        let bench = try await RagProcess.run(["bench", "ann", "--n", "3000", "--dim", "32", "--queries", "100",
                                         "--ef", "16,64", "--report", "ann.html"], in: dir.path)
         try #require(bench.status == 0, "\(bench.stderr)")
-        let check = try Browser.run(["report", "--html", dir.file("ann.html"), "--screenshot", dir.file("ann.png")])
+        let check = try await Browser.run(["report", "--html", dir.file("ann.html"), "--screenshot", dir.file("ann.png")])
         #expect(check.status == 0, "\(check.stderr)")
         #expect((try RagProcess.json(check.stdout)["charts"] as? Int ?? 0) >= 1)
     }
@@ -72,7 +72,7 @@ enum Browser {
     }
 
     /// Runs the browser check script with `arguments`.
-    static func run(_ arguments: [String]) throws -> RagProcess.Result {
-        try RagProcess.run(["python3", script] + arguments, in: NSTemporaryDirectory(), executable: "/usr/bin/env")
+    static func run(_ arguments: [String]) async throws -> RagProcess.Result {
+        try await RagProcess.run(["python3", script] + arguments, in: NSTemporaryDirectory(), executable: "/usr/bin/env")
     }
 }

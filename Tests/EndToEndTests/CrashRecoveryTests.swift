@@ -19,15 +19,15 @@ import Testing
 
     /// The (document, text) of each result of a query, in order. Dense search is exact here: two HNSW graphs
     /// built in different orders may legitimately disagree on a near tie, and the point is the data.
-    func results(_ query: String, mode: String, db: String, in dir: String) throws -> [String] {
-        let run = try RagProcess.run(["query", query, "--db", db, "--embedder", "hash", "--mode", mode, "-k", "5",
+    func results(_ query: String, mode: String, db: String, in dir: String) async throws -> [String] {
+        let run = try await RagProcess.run(["query", query, "--db", db, "--embedder", "hash", "--mode", mode, "-k", "5",
                                       "--exact", "--json"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         let results = try RagProcess.json(run.stdout)["results"] as? [[String: Any]] ?? []
         return results.map { "\($0["document"] ?? "")\n\($0["text"] ?? "")" }
     }
 
-    @Test func killedTwiceThenRerunEqualsACleanRun() throws {
+    @Test func killedTwiceThenRerunEqualsACleanRun() async throws {
         guard RagProcess.binary != nil else {
             Issue.record("rag binary not found beside the tests; build it or set RAG_BINARY")
             return
@@ -35,19 +35,27 @@ import Testing
         let dir = TemporaryDirectory()
         let ingest = { (db: String) in ["ingest", Self.corpus, "--db", db, "--embedder", "hash", "--batch-size", "16"] }
 
-        let clean = try RagProcess.run(ingest("clean.sqlite") + ["--json"], in: dir.path)
+        let clean = try await RagProcess.run(ingest("clean.sqlite") + ["--json"], in: dir.path)
         #expect(clean.status == 0, "\(clean.stderr)")
-        let cleanSeconds = try RagProcess.json(clean.stdout)["seconds"] as? Double ?? 1
+        let cleanDocuments = try CorpusStore(path: dir.file("clean.sqlite"), create: false).documentPaths().count
 
-        // Two kills at seeded random moments within the clean run's duration.
+        // Two kills, each once the interrupted database holds a seeded random share of the documents (the first
+        // in the first half, the second in the second half, of the resumed run): a kill timed by a clock misses
+        // when the machine's load changes between the clean run and this one.
         var generator = SplitMix(seed: 20_240_601)
         var kills = 0
-        for _ in 0..<2 {
-            let delay = 0.05 + Double(generator.next() % 1_000) / 1_000 * cleanSeconds * 0.8
-            if try RagProcess.runAndKill(ingest("crashed.sqlite"), in: dir.path, after: delay) { kills += 1 }
+        for half in 0..<2 {
+            let share = (Double(half) + 0.1 + Double(generator.next() % 1_000) / 1_000 * 0.8) / 2
+            let target = max(1, Int(share * Double(cleanDocuments)))
+            let database = dir.file("crashed.sqlite")
+            let process = try RagProcess.start(ingest("crashed.sqlite"), in: dir.path)
+            let killed = await process.kill(when: {
+                ((try? CorpusStore(path: database, create: false).documentPaths().count) ?? 0) >= target
+            })
+            if killed { kills += 1 }
         }
-        #expect(kills >= 1, "at least one kill should land while ingest runs")
-        let rerun = try RagProcess.run(ingest("crashed.sqlite") + ["--json"], in: dir.path)
+        #expect(kills == 2, "both kills should land while ingest runs")
+        let rerun = try await RagProcess.run(ingest("crashed.sqlite") + ["--json"], in: dir.path)
         #expect(rerun.status == 0, "\(rerun.stderr)")
 
         let cleanDump = try dump(dir.file("clean.sqlite"))
@@ -56,34 +64,35 @@ import Testing
         #expect(cleanDump == crashedDump)
         for query in Self.queries {
             for mode in ["lexical", "dense", "hybrid"] {
-                #expect(try results(query, mode: mode, db: "clean.sqlite", in: dir.path)
-                        == results(query, mode: mode, db: "crashed.sqlite", in: dir.path), "\(mode): \(query)")
+                let fromClean = try await results(query, mode: mode, db: "clean.sqlite", in: dir.path)
+                let fromCrashed = try await results(query, mode: mode, db: "crashed.sqlite", in: dir.path)
+                #expect(fromClean == fromCrashed, "\(mode): \(query)")
             }
         }
-        let stats = try RagProcess.run(["stats", "--db", "crashed.sqlite", "--check", "--json"], in: dir.path)
+        let stats = try await RagProcess.run(["stats", "--db", "crashed.sqlite", "--check", "--json"], in: dir.path)
         let report = try RagProcess.json(stats.stdout)
         #expect(report["integrity"] as? [String] == ["ok"])
         #expect((report["index"] as? [String: Any])?["status"] as? String == "ok")
     }
 
-    @Test func missingPathFailsWithAMessageNamingIt() throws {
+    @Test func missingPathFailsWithAMessageNamingIt() async throws {
         guard RagProcess.binary != nil else { return }
         let dir = TemporaryDirectory()
-        let run = try RagProcess.run(["ingest", "no/such/dir", "--db", "x.sqlite", "--embedder", "hash"], in: dir.path)
+        let run = try await RagProcess.run(["ingest", "no/such/dir", "--db", "x.sqlite", "--embedder", "hash"], in: dir.path)
         #expect(run.status != 0)
         #expect(run.stderr.contains("no/such/dir"))
         #expect(run.stderr.contains("no such file or directory"))
-        let query = try RagProcess.run(["query", "x", "--db", "missing.sqlite", "--mode", "lexical"], in: dir.path)
+        let query = try await RagProcess.run(["query", "x", "--db", "missing.sqlite", "--mode", "lexical"], in: dir.path)
         #expect(query.status != 0)
         #expect(query.stderr.contains("missing.sqlite"))
     }
 
-    @Test func queryWithAnotherEmbedderIsRefused() throws {
+    @Test func queryWithAnotherEmbedderIsRefused() async throws {
         guard RagProcess.binary != nil else { return }
         let dir = TemporaryDirectory()
         try dir.write("a.txt", "Some text about walruses.")
-        #expect(try RagProcess.run(["ingest", "a.txt", "--db", "db.sqlite", "--embedder", "hash"], in: dir.path).status == 0)
-        let run = try RagProcess.run(["query", "walrus", "--db", "db.sqlite", "--embedder", "hash",
+        #expect(try await RagProcess.run(["ingest", "a.txt", "--db", "db.sqlite", "--embedder", "hash"], in: dir.path).status == 0)
+        let run = try await RagProcess.run(["query", "walrus", "--db", "db.sqlite", "--embedder", "hash",
                                       "--embed-dimension", "128"], in: dir.path)
         #expect(run.status != 0)
         #expect(run.stderr.contains("was built with embedder hash-384"))

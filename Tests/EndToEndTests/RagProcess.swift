@@ -1,4 +1,5 @@
 import Foundation
+import RAGTestSupport
 
 /// Runs the built `rag` executable.
 enum RagProcess {
@@ -22,57 +23,18 @@ enum RagProcess {
         return nil
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var wasKilled: Bool
-    }
+    typealias Result = Subprocess.Outcome
 
-    /// Starts `rag arguments...` (or `executable arguments...`) in `directory`.
-    static func start(_ arguments: [String], in directory: String, executable: String? = nil) throws -> (Process, Pipe, Pipe) {
-        guard let binary = executable ?? binary else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "rag binary"])
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
+    /// Starts `rag arguments...` in `directory`.
+    static func start(_ arguments: [String], in directory: String) throws -> Subprocess {
+        guard let binary else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "rag binary"]) }
+        return try Subprocess(binary, arguments, in: directory)
     }
 
     /// Runs `rag arguments...` (or `executable arguments...`) to the end.
-    static func run(_ arguments: [String], in directory: String, executable: String? = nil) throws -> Result {
-        let (process, out, err) = try start(arguments, in: directory, executable: executable)
-        let stderrHandle = err.fileHandleForReading
-        let collected = Collected()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { collected.set(stderrHandle.readDataToEndOfFile()) }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: collected.get(), as: UTF8.self),
-                      wasKilled: process.terminationReason == .uncaughtSignal)
-    }
-
-    /// Starts `rag arguments...`, sends SIGKILL after `delay` seconds, and reports whether it was still running.
-    static func runAndKill(_ arguments: [String], in directory: String, after delay: Double) throws -> Bool {
-        let (process, out, err) = try start(arguments, in: directory)
-        // Drain the pipes so the child never blocks on a full pipe.
-        for handle in [out.fileHandleForReading, err.fileHandleForReading] {
-            DispatchQueue.global().async { _ = handle.readDataToEndOfFile() }
-        }
-        Thread.sleep(forTimeInterval: delay)
-        let wasRunning = process.isRunning
-        if wasRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return wasRunning && process.terminationReason == .uncaughtSignal
+    static func run(_ arguments: [String], in directory: String, executable: String? = nil) async throws -> Result {
+        guard let executable else { return try await start(arguments, in: directory).finished() }
+        return try await Subprocess.run(executable, arguments, in: directory)
     }
 
     /// Parses one JSON object from a command's stdout.
@@ -82,11 +44,4 @@ enum RagProcess {
         }
         return object
     }
-}
-
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
 }

@@ -13,7 +13,7 @@ import Evaluation
 @Suite(.serialized) struct CranfieldParityTests {
     static let folder = SharedData.path("retrieval/cranfield")
 
-    @Test func measuresEqualPytrecEval() throws {
+    @Test func measuresEqualPytrecEval() async throws {
         let dir = TemporaryDirectory()
         let corpus = Self.folder + "/corpus.jsonl"
         let qrelsPath = Self.folder + "/qrels/test.tsv"
@@ -34,7 +34,7 @@ import Evaluation
             let ours = RetrievalMetrics.evaluate(run: try TrecRun.load(path: runPath), qrels: qrels,
                                                  queries: queries.queries.map(\.id))
             let script = SharedData.packageRoot + "/Benchmarks/retrieval/trec_check.py"
-            let output = try runProcess(["python3", script, runPath, qrelsPath,
+            let output = try await runProcess(["python3", script, runPath, qrelsPath,
                                          "--queries", Self.folder + "/queries.jsonl"])
             let oracle = try JSONDecoder().decode(Oracle.self, from: Data(output.utf8))
             #expect(oracle.queries == ours.count, "\(mode)")

@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import RAGTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -10,31 +11,22 @@ import FoundationNetworking
 /// against `Fixtures/fake_fault_server.py`, a FAKE server named as such.
 @Suite(.serialized) struct FaultInjectionTests {
     final class FakeServer: @unchecked Sendable {
-        let process = Process()
+        let process: Subprocess
         let port: Int
 
-        init() throws {
+        /// Starts the server, waits (suspending) for the port it prints and until it answers.
+        init() async throws {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("Fixtures/fake_fault_server.py").path
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            var line = Data()
-            while let byte = try pipe.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                line.append(byte)
-            }
-            port = Int(String(decoding: line, as: UTF8.self)) ?? 0
-            // Wait until it answers (a loaded machine can be slow to schedule the server's first accept).
+            process = try Subprocess("/usr/bin/env", ["python3", script])
+            port = Int(await process.firstLine() ?? "") ?? 0
+            // A loaded machine can be slow to schedule the server's first accept.
             for _ in 0..<100 {
                 if let url = URL(string: "http://127.0.0.1:\(port)/count/ok"),
-                   (try? Data(contentsOf: url)) != nil { break }
-                usleep(100_000)
+                   (try? await URLSession.shared.data(from: url)) != nil { break }
+                try await Task.sleep(for: .milliseconds(100))
             }
         }
-
-        deinit { process.terminate() }
 
         func client(_ mode: String, retries: Int = 4) -> OpenAICompatibleClient {
             OpenAICompatibleClient(
@@ -51,7 +43,7 @@ import FoundationNetworking
     let request = CompletionRequest(messages: [ChatMessage(.user, "hi")], jsonSchema: ["type": "object"])
 
     @Test func retriesThrough429AndDroppedConnections() async throws {
-        let server = try FakeServer()
+        let server = try await FakeServer()
         #expect(server.port > 0)
         let ok = try await server.client("429x2").complete(request)
         #expect(ok.promptTokens == 11 && ok.completionTokens == 7)
@@ -61,7 +53,7 @@ import FoundationNetworking
     }
 
     @Test func givesUpWithTheEndpointAndStatus() async throws {
-        let server = try FakeServer()
+        let server = try await FakeServer()
         await #expect {
             try await server.client("500", retries: 2).complete(request)
         } throws: { error in

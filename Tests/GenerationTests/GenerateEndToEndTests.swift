@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import RAGTestSupport
 import Store
 import Testing
 
@@ -20,36 +21,21 @@ import Testing
         return repository.appendingPathComponent(".build/release/rag").path
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = Subprocess.Outcome
 
     @discardableResult
-    static func rag(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ragBinary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+    static func rag(_ arguments: [String]) async throws -> Run {
+        try await Subprocess.run(ragBinary, arguments)
     }
 
     /// A fresh database holding the shipped sample corpus (hashing embedder: fast, and the model is not the
     /// point here).
-    static func ingestedDatabase() throws -> (dir: String, db: String) {
+    static func ingestedDatabase() async throws -> (dir: String, db: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-gen-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let db = dir + "/corpus.db"
         let corpus = repository.appendingPathComponent("corpora/postgresql-sample").path
-        let run = try rag(["ingest", corpus, "--db", db, "--embedder", "hash", "--json"])
+        let run = try await rag(["ingest", corpus, "--db", db, "--embedder", "hash", "--json"])
         #expect(run.status == 0, "ingest failed: \(run.stderr)")
         return (dir, db)
     }
@@ -95,10 +81,10 @@ import Testing
         return spans
     }
 
-    @Test func offlineExtractiveGenerationIsGroundedByConstruction() throws {
-        let (dir, db) = try Self.ingestedDatabase()
+    @Test func offlineExtractiveGenerationIsGroundedByConstruction() async throws {
+        let (dir, db) = try await Self.ingestedDatabase()
         let task = try Self.writeTask(dir, count: 8, types: "factoid: 3, definition: 1")
-        let run = try Self.rag(["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--offline", "--json"])
+        let run = try await Self.rag(["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--offline", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try Self.report(run)
         #expect(report["generator"] as? String == "extractive")
@@ -107,15 +93,15 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/out.card.md"))
     }
 
-    @Test func localLLMGenerationResumesWithoutRepeatingCalls() throws {
+    @Test func localLLMGenerationResumesWithoutRepeatingCalls() async throws {
         try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
-        let (dir, db) = try Self.ingestedDatabase()
+        let (dir, db) = try await Self.ingestedDatabase()
         let task = try Self.writeTask(dir, count: 3, types: "factoid: 2, procedural: 1")
         // The grounding filter is tested on its own; here it would make the 0.5B model's run long and its
         // length unpredictable, and this test is about provenance and the journal.
         let arguments = ["--db", db, "--out", dir + "/out.jsonl", "--no-grounding", "--sources-per-sample", "4",
                          "--closed-book", "--json"]
-        let first = try Self.rag(["generate", "--task", task] + arguments)
+        let first = try await Self.rag(["generate", "--task", task] + arguments)
         #expect(first.status == 0, "\(first.stderr)")
         let report = try Self.report(first)
         #expect(report["generator"] as? String == "llm")
@@ -133,7 +119,7 @@ import Testing
         #expect((report["closed_book_answered"] as? Int).map { $0 <= kept } == true)
 
         let firstOutput = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
-        let again = try Self.rag(["generate", "--task", task, "--resume"] + arguments)
+        let again = try await Self.rag(["generate", "--task", task, "--resume"] + arguments)
         #expect(again.status == 0, "\(again.stderr)")
         let replay = try Self.report(again)
         #expect(replay["model_calls"] as? Int == 0)
@@ -145,29 +131,24 @@ import Testing
     /// and the run ends with the requested count.
     @Test func killedRunResumesWithoutRepeatingCalls() async throws {
         try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
-        let (dir, db) = try Self.ingestedDatabase()
+        let (dir, db) = try await Self.ingestedDatabase()
         let task = try Self.writeTask(dir, count: 4, types: "factoid: 3, definition: 1")
         let arguments = ["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--no-grounding",
                          "--sources-per-sample", "4", "--json"]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.ragBinary)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Subprocess(Self.ragBinary, arguments)
         let store = try CorpusStore(path: db, create: false)
         let deadline = Date().addingTimeInterval(600)
         while try store.journaledCallCount() < 2, process.isRunning, Date() < deadline {
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(process.isRunning, "the run ended before it could be killed")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill()
+        _ = await process.finished()
         let journaled = try store.journaledCallCount()
         #expect(journaled >= 2)
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"), "a killed run wrote its output")
 
-        let resumed = try Self.rag(arguments + ["--resume"])
+        let resumed = try await Self.rag(arguments + ["--resume"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let report = try Self.report(resumed)
         let replayed = try #require(report["replayed_calls"] as? Int)
@@ -181,13 +162,13 @@ import Testing
 
     /// `rag filter` on labelled lines of the XQuAD development set: what it keeps is supported, and it rejects
     /// most of what is not.
-    @Test func filterKeepsSupportedLinesOfAnOutsideDataset() throws {
+    @Test func filterKeepsSupportedLinesOfAnOutsideDataset() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-filter-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let lines = try String(contentsOf: Self.repository.appendingPathComponent("Benchmarks/grounding/xquad_dev.jsonl"),
                                encoding: .utf8).split(separator: "\n").prefix(80)
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
-        let run = try Self.rag(["filter", dir + "/in.jsonl", "--out", dir + "/kept.jsonl", "--embedder", "hash", "--json"])
+        let run = try await Self.rag(["filter", dir + "/in.jsonl", "--out", dir + "/kept.jsonl", "--embedder", "hash", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         func load(_ path: String) throws -> [[String: Any]] {
             try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
@@ -203,11 +184,11 @@ import Testing
         #expect(Double(caught) >= 0.8 * Double(unsupported), "rejected \(caught) of \(unsupported) unsupported lines")
     }
 
-    @Test func badTaskFileNamesTheFieldAndExitsNonZero() throws {
-        let (dir, db) = try Self.ingestedDatabase()
+    @Test func badTaskFileNamesTheFieldAndExitsNonZero() async throws {
+        let (dir, db) = try await Self.ingestedDatabase()
         let path = dir + "/bad.yaml"
         try "domain: x\ncount: 3\nkind: poem\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let run = try Self.rag(["generate", "--task", path, "--db", db, "--out", dir + "/o.jsonl", "--offline"])
+        let run = try await Self.rag(["generate", "--task", path, "--db", db, "--out", dir + "/o.jsonl", "--offline"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("bad.yaml") && run.stderr.contains("kind"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/o.jsonl"))

@@ -168,19 +168,27 @@ struct ReviewFixture {
         let server = try ReviewServer(dataset: dataset, store: fixture.store, reviewer: "alice")
         let task = Task { try await server.run() }
         defer { task.cancel() }
-        let url = try await server.url()
+        // Generous limits: on a loaded two-core machine the cooperative pool can be busy with other tests' work.
+        let url = try await server.url(timeout: 300)
 
         func post(_ body: String, method: String = "POST") async throws -> (Int, [String: Any]) {
             var request = URLRequest(url: URL(string: url + "api/review")!)
             request.httpMethod = method
+            request.timeoutInterval = 300
             request.httpBody = Data(body.utf8)
             let (data, response) = try await URLSession.shared.data(for: request)
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
             return ((response as! HTTPURLResponse).statusCode, object)
         }
 
-        let page = try await URLSession.shared.data(from: URL(string: url)!)
-        let html = String(decoding: page.0, as: UTF8.self)
+        func get(_ path: String) async throws -> Data {
+            var request = URLRequest(url: URL(string: url + path)!)
+            request.timeoutInterval = 300
+            return try await URLSession.shared.data(for: request).0
+        }
+
+        let page = try await get("")
+        let html = String(decoding: page, as: UTF8.self)
         #expect(html.contains("data-id=\"k1\"") && html.contains("<mark>"))
 
         var (status, reply) = try await post(#"{"sample_id": "k1", "reviewer": "alice", "verdict": "accept"}"#)
@@ -202,7 +210,7 @@ struct ReviewFixture {
 
         let stored = try fixture.store.reviews(dataset: "data.jsonl")
         #expect(stored.map(\.sampleID) == ["k2"] && stored[0].note == "vague" && stored[0].automaticallyKept)
-        let (agreementData, _) = try await URLSession.shared.data(from: URL(string: url + "api/agreement")!)
+        let agreementData = try await get("api/agreement")
         let agreement = try JSONSerialization.jsonObject(with: agreementData) as? [String: Any]
         #expect(agreement?["rejected_kept"] as? Int == 1)
         await server.stop()
