@@ -5,7 +5,7 @@ import Foundation
 /// Swift Testing runs tests on the cooperative pool, which has one thread per core (two on CI). A test that
 /// blocks a thread in `waitUntilExit` or `readDataToEndOfFile` while `rag generate` runs for two minutes
 /// starves every other test of that thread; two such tests stalled the in-process review server until its
-/// timeouts expired. So pipes are drained on Dispatch threads and waiting suspends.
+/// timeouts expired. So pipes are drained on threads of their own and waiting suspends.
 public final class Subprocess: @unchecked Sendable {
     /// How a finished process ended and what it printed.
     public struct Outcome: Sendable {
@@ -18,11 +18,8 @@ public final class Subprocess: @unchecked Sendable {
 
     public let process = Process()
     private let done = DispatchGroup()
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
-    private var lineWaiters: [CheckedContinuation<String?, Never>] = []
-    private var stdoutClosed = false
+    // The drain threads hold the output, not `self`, so releasing a Subprocess kills its process.
+    private let output = Output()
 
     /// Starts `executable arguments...` in `directory`, draining its output as it comes.
     public init(_ executable: String, _ arguments: [String], in directory: String? = nil) throws {
@@ -35,8 +32,13 @@ public final class Subprocess: @unchecked Sendable {
         done.enter()
         process.terminationHandler = { [done] _ in done.leave() }
         try process.run()
-        drain(outPipe.fileHandleForReading, isStdout: true)
-        drain(errPipe.fileHandleForReading, isStdout: false)
+        for (pipe, isStdout) in [(outPipe, true), (errPipe, false)] {
+            done.enter()
+            Self.detach { [output, done] in
+                output.drain(pipe.fileHandleForReading, isStdout: isStdout)
+                done.leave()
+            }
+        }
     }
 
     /// Runs `executable arguments...` to the end.
@@ -49,12 +51,11 @@ public final class Subprocess: @unchecked Sendable {
     /// Sends SIGKILL.
     public func kill() { sendKill(process.processIdentifier) }
 
-    /// Checks `condition` every `interval` seconds on a Dispatch thread (so a busy cooperative pool cannot delay
-    /// it) and sends SIGKILL once it holds; returns whether the kill ended the process (false if it ended first).
+    /// Checks `condition` every `interval` seconds on a thread of its own (so busy pools cannot delay it) and sends SIGKILL once it holds; returns whether the kill ended the process (false if it ended first).
     public func kill(when condition: @escaping @Sendable () -> Bool, every interval: Double = 0.01) async -> Bool {
         let process = self.process
         let sent = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            DispatchQueue.global().async {
+            Self.detach {
                 while process.isRunning {
                     if condition() {
                         sendKill(process.processIdentifier)
@@ -74,56 +75,73 @@ public final class Subprocess: @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             done.notify(queue: .global()) { continuation.resume() }
         }
-        return lock.withLock {
-            Outcome(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                    stderr: String(decoding: err, as: UTF8.self),
-                    wasKilled: process.terminationReason == .uncaughtSignal)
-        }
+        let (out, err) = output.collected()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                       stderr: String(decoding: err, as: UTF8.self),
+                       wasKilled: process.terminationReason == .uncaughtSignal)
     }
 
     /// The first line the process printed on stdout (nil if it closed stdout first); for servers that print
     /// their port.
     public func firstLine() async -> String? {
-        await withCheckedContinuation { continuation in
-            lock.withLock {
-                if let line = Self.firstLine(of: out, closed: stdoutClosed) {
-                    continuation.resume(returning: line)
-                } else {
-                    lineWaiters.append(continuation)
-                }
-            }
-        }
+        await withCheckedContinuation { continuation in output.whenFirstLine(continuation) }
     }
 
     deinit { if process.isRunning { kill() } }
 
-    private static func firstLine(of data: Data, closed: Bool) -> String?? {
-        if let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
-            return .some(String(decoding: data[..<newline], as: UTF8.self))
+    /// Runs blocking work on a thread of its own: blocked reads on Dispatch's global queue can use up its
+    /// threads, and a poller queued behind them then runs too late.
+    private static func detach(_ work: @escaping @Sendable () -> Void) {
+        Thread { work() }.start()
+    }
+}
+
+/// What a process printed, filled by the drain threads.
+private final class Output: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+    private var stdoutClosed = false
+    private var lineWaiters: [CheckedContinuation<String?, Never>] = []
+
+    func collected() -> (Data, Data) { lock.withLock { (out, err) } }
+
+    func whenFirstLine(_ continuation: CheckedContinuation<String?, Never>) {
+        let line: String?? = lock.withLock {
+            if let line = firstLine() { return line }
+            lineWaiters.append(continuation)
+            return nil
         }
-        return closed ? .some(nil) : nil
+        if let line { continuation.resume(returning: line) }
     }
 
-    private func drain(_ handle: FileHandle, isStdout: Bool) {
-        done.enter()
-        DispatchQueue.global().async { [self] in
-            while true {
-                let chunk = handle.availableData
-                let (waiters, line): ([CheckedContinuation<String?, Never>], String??) = lock.withLock {
-                    if isStdout { out.append(chunk) } else { err.append(chunk) }
-                    guard isStdout else { return ([], nil) }
-                    if chunk.isEmpty { stdoutClosed = true }
-                    guard let found = Self.firstLine(of: out, closed: stdoutClosed), !lineWaiters.isEmpty else {
-                        return ([], nil)
-                    }
-                    defer { lineWaiters = [] }
-                    return (lineWaiters, found)
+    /// Reads `handle` to its end.
+    func drain(_ handle: FileHandle, isStdout: Bool) {
+        while true {
+            let chunk = handle.availableData
+            let (waiters, line): ([CheckedContinuation<String?, Never>], String??) = lock.withLock {
+                guard isStdout else {
+                    err.append(chunk)
+                    return ([], nil)
                 }
-                if let line { for waiter in waiters { waiter.resume(returning: line) } }
-                if chunk.isEmpty { break }
+                out.append(chunk)
+                if chunk.isEmpty { stdoutClosed = true }
+                guard let found = firstLine(), !lineWaiters.isEmpty else { return ([], nil) }
+                defer { lineWaiters = [] }
+                return (lineWaiters, found)
             }
-            done.leave()
+            if let line { for waiter in waiters { waiter.resume(returning: line) } }
+            if chunk.isEmpty { return }
         }
+    }
+
+    /// The first stdout line: `.some(nil)` once stdout closed without one, nil while it may still come.
+    /// Call with the lock held.
+    private func firstLine() -> String?? {
+        if let newline = out.firstIndex(of: UInt8(ascii: "\n")) {
+            return .some(String(decoding: out[..<newline], as: UTF8.self))
+        }
+        return stdoutClosed ? .some(nil) : nil
     }
 }
 
