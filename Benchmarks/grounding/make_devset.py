@@ -292,6 +292,7 @@ def main():
         data = json.load(f)["data"]
     dev = build_dev(data, random.Random(args.seed))
     heldout = build_heldout(data, random.Random(args.seed + 1))
+    os.makedirs(args.out, exist_ok=True)
     write(os.path.join(args.out, "xquad_dev.jsonl"), dev)
     write(os.path.join(args.out, "xquad_heldout.jsonl"), heldout)
     for name, rows in (("xquad_dev.jsonl", dev), ("xquad_heldout.jsonl", heldout)):

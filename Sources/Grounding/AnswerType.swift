@@ -56,4 +56,43 @@ public enum AnswerType: String, Sendable, Equatable {
             return true
         }
     }
+
+    /// Whether a fragment answer is only a date: a year, a decade, a century or a month, with nothing but
+    /// stopwords and time words around it ("1773", "the 1960s and 1970s", "between 2005 and 2010").
+    public static func isDate(_ answer: AnalyzedText) -> Bool {
+        var anchored = false
+        for token in answer.tokens {
+            let key = token.key
+            if Lexicon.months.contains(key) || Lexicon.dateUnits.contains(key) || isYear(token) || isDecadeOrOrdinal(key) {
+                anchored = true
+            } else if !(Lexicon.stopwords.contains(key) || Lexicon.dateModifiers.contains(key) || token.isNumber) {
+                return false
+            }
+        }
+        return anchored
+    }
+
+    /// Whether a question can be answered by a date: it asks "when", for a number, or names a time ("in what
+    /// year", "which period", "how long").
+    public static func acceptsDate(_ question: AnalyzedText) -> Bool {
+        let expected = AnswerType(question: question)
+        if expected == .time || expected == .quantity { return true }
+        let keys = question.tokens.map(\.key)
+        if keys.contains(where: Lexicon.dateQuestionCues.contains) { return true }
+        return zip(keys, keys.dropFirst()).contains { $0 == "how" && ($1 == "long" || $1 == "much" || $1 == "far") }
+    }
+
+    private static func isYear(_ token: WordToken) -> Bool {
+        guard token.isNumber, token.key.count == 4, let value = Int(token.key) else { return false }
+        return (1000...2099).contains(value)
+    }
+
+    /// "1960s", "90s", "19th" (an ordinal century or day).
+    private static func isDecadeOrOrdinal(_ key: String) -> Bool {
+        guard let first = key.first, first.isNumber else { return false }
+        let digits = key.prefix { $0.isNumber }
+        let suffix = key.dropFirst(digits.count)
+        return (suffix == "s" && digits.count >= 2) || ["st", "nd", "rd", "th"].contains(String(suffix))
+    }
 }
+

@@ -135,6 +135,24 @@ enum Lexicon {
         "birth", "life", "lifetime", "childhood", "youth", "retirement",
     ]
 
+    /// Words that make a date of a number in an answer ("the 19th century", "1960s decade").
+    static let dateUnits: Set<String> = ["century", "centuries", "decade", "decades", "bc", "ad", "bce", "ce"]
+
+    /// Words that may sit around a date in a date answer ("early 1990s", "circa 1200").
+    static let dateModifiers: Set<String> = [
+        "early", "late", "mid", "middle", "circa", "c", "ca", "approximately", "around", "about", "roughly",
+        "year", "years", "month", "day", "end", "beginning", "start", "half", "spring", "summer", "autumn",
+        "fall", "winter", "s",
+    ]
+
+    /// Words in a question that name a time, so that a date can answer it.
+    static let dateQuestionCues: Set<String> = [
+        "when", "year", "years", "date", "dates", "dated", "century", "centuries", "decade", "decades", "era",
+        "period", "periods", "time", "times", "age", "ages", "month", "months", "day", "days", "season",
+        "seasons", "until", "since", "long", "old", "timeframe", "timeline", "span", "duration", "number",
+        "anniversary", "birthday", "dating",
+    ]
+
     /// Question words; the first one in a question decides what type of answer it expects.
     static let questionWords: Set<String> = ["what", "which", "who", "whom", "whose", "where", "when", "why", "how"]
 }

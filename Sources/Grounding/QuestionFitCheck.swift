@@ -16,7 +16,8 @@ import Foundation
 /// - semantic fit: how close the location's sentence comes to the sentence most similar to the question
 ///   (embedding cosine);
 /// - answer type (``AnswerType``): "how many" needs a number, "when" a time, "who" and "where" more than a
-///   bare number; and a fragment answer must not merely repeat the question's words.
+///   bare number, and a bare date needs a question about time; and a fragment answer must not merely
+///   repeat the question's words.
 /// The score is a weighted mean of the three fits at the best location, times penalties for a type mismatch
 /// and for an echo of the question.
 public struct QuestionFitCheck: GroundingCheck {
@@ -64,7 +65,9 @@ public struct QuestionFitCheck: GroundingCheck {
         }
 
         let expected = AnswerType(question: sample.question)
-        let typeMismatch = !expected.admits(sample.answer)
+        // A bare date answers only a question about time or a number ("What is the NASUWT?" "2005").
+        let unaskedDate = sample.isFragment && AnswerType.isDate(sample.answer) && !AnswerType.acceptsDate(sample.question)
+        let typeMismatch = !expected.admits(sample.answer) || unaskedDate
         // A fragment made only of the question's own words cannot answer it ("Who led the Panthers?" "Panthers").
         let answerStems = sample.answer.allContentStems
         let echoesQuestion = sample.isFragment && !answerStems.isEmpty
@@ -74,7 +77,9 @@ public struct QuestionFitCheck: GroundingCheck {
         if echoesQuestion { score *= configuration.echoPenalty }
         let passed = score >= configuration.fitPassScore
         var reason: String
-        if typeMismatch {
+        if unaskedDate {
+            reason = "the answer is a date but the question does not ask about a time"
+        } else if typeMismatch {
             reason = "the question asks for \(expected.description) but the answer is not one"
         } else if echoesQuestion {
             reason = "the answer only repeats words of the question"

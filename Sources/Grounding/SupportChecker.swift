@@ -13,7 +13,7 @@ import Embeddings
 ///   embeddings of every text it sees (contexts repeat across samples), so use one checker per dataset.
 public final class SupportChecker: Sendable {
     /// The decision threshold fixed on the tune split of the development set (see ``Configuration``).
-    public static let defaultThreshold = 0.42
+    public static let defaultThreshold = 0.51
 
     /// The checker's parameters.
     public let configuration: Configuration

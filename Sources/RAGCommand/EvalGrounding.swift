@@ -13,8 +13,8 @@ extension Rag.Eval {
                 a string or an array of passages. "Supported" is the positive class of precision and recall. \
                 The threshold on the combined score is the built-in default (chosen on the tune half of \
                 Benchmarks/grounding/xquad_dev.jsonl), --threshold X, or with --tune-split NAME the one that \
-                maximises balanced accuracy at precision >= 0.96 on the lines whose "split" is NAME (the other \
-                lines are then evaluated). With --llm, an LLM judge (constrained "Yes"/"No") decides the samples \
+                maximises balanced accuracy at precision >= --minimum-precision (0.97) on the lines whose \
+                "split" is NAME (the other lines are then evaluated). With --llm, an LLM judge (constrained "Yes"/"No") decides the samples \
                 whose score falls in the uncertain band (threshold ± 0.15); --llm local starts the model \
                 installed by scripts/install-llm.sh. --sample N evaluates N lines spread evenly over the file. \
                 With --json, prints {"n", "balanced_accuracy", "precision", "recall", "threshold"} (and \
@@ -26,6 +26,8 @@ extension Rag.Eval {
         @Option(help: "Decision threshold on the combined score (default: the built-in one).") var threshold: Double?
         @Option(help: "Choose the threshold on the lines whose \"split\" field is NAME; evaluate the others.")
         var tuneSplit: String?
+        @Option(help: "With --tune-split: the precision the chosen threshold must reach on the tune lines.")
+        var minimumPrecision = 0.97
         @Option(help: "Evaluate only the lines whose \"split\" field is NAME.") var split: String?
         @Option(help: "Answer style: automatic (short answers must be spans), extractive or abstractive.")
         var style: SupportChecker.AnswerStyle = .automatic
@@ -91,7 +93,7 @@ extension Rag.Eval {
                     throw ValidationError("no line of \(data) has \"split\": \"\(tuneSplit)\"")
                 }
                 chosen = BinaryMetrics.bestThreshold(scores: tuning.map(\.1.score), labels: tuning.map(\.0.isSupported),
-                                                     minimumPrecision: 0.96)
+                                                     minimumPrecision: minimumPrecision)
                 evaluated = evaluated.filter { $0.0.extra["split"] != tuneSplit }
                 guard !evaluated.isEmpty else { throw ValidationError("every line is in the tune split") }
             }

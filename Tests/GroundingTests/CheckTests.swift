@@ -102,6 +102,22 @@ import Grounding
         #expect(!fit.passed)
     }
 
+    /// A bare date answers only a question about time: the same span passes for "In what year" and "When" and
+    /// fails for a question that asks where.
+    @Test func aDateAnswersOnlyAQuestionAboutTime() async throws {
+        for question in ["In what year did Tesla move to the United States?", "When did Tesla move to the United States?"] {
+            let result = try await verdict(question, "In 1884", Fixtures.tesla)
+            #expect(result.check(named: "question_fit")?.features["type_mismatch"] == 0, "\(question)")
+        }
+        let result = try await verdict("Where did Tesla become a naturalized citizen?", "In 1884", Fixtures.tesla)
+        let fit = try #require(result.check(named: "question_fit"))
+        #expect(fit.features["type_mismatch"] == 1)
+        #expect(fit.reason.hasPrefix("the answer is a date but the question does not ask about a time"))
+        #expect(!result.isSupported)
+        #expect(AnswerType.isDate(AnalyzedText("the 1960s and 1970s")) && AnswerType.isDate(AnalyzedText("March 1891")))
+        #expect(!AnswerType.isDate(AnalyzedText("1884 votes")) && !AnswerType.isDate(AnalyzedText("24")))
+    }
+
     @Test func multiplePassagesReportThePassageOfTheSpan() async throws {
         let checker = try Fixtures.hashingChecker()
         let result = try await checker.verdict(question: "Who hired Tesla for one year to be a consultant?",
