@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["RAGTestSupport", "Store", "VectorIndex"]
+            dependencies: ["RAGTestSupport", "Store", "VectorIndex", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "IngestTests",

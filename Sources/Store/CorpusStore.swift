@@ -41,13 +41,37 @@ public final class CorpusStore: Sendable {
             // loss can drop the last commits, never corrupt the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
-        } catch {
-            throw StoreError.cannotOpen(path: path, reason: Self.message(error))
+        var attempt = 0
+        while true {
+            do {
+                let opened = try DatabasePool(path: path, configuration: configuration)
+                try Self.migrateIfNeeded(opened)
+                pool = opened
+                break
+            } catch {
+                // Another process creating the same new file at this moment (two commands started at once)
+                // holds locks SQLite does not wait for, or has just created a table we were about to create:
+                // look again shortly; its work is as good as ours.
+                attempt += 1
+                guard attempt < 30, Self.isCreationRace(error) else {
+                    throw StoreError.cannotOpen(path: path, reason: Self.message(error))
+                }
+                usleep(100_000)
+            }
         }
         if !exists { try? FileManager.default.removeItem(atPath: indexPath) }
+    }
+
+    /// Brings the schema up to date; a read decides first, so the migrator runs only on a new or older database.
+    private static func migrateIfNeeded(_ pool: DatabasePool) throws {
+        guard try !pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) else { return }
+        try Schema.migrator.migrate(pool)
+    }
+
+    private static func isCreationRace(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+            || (error.message ?? "").hasSuffix("already exists")
     }
 
     /// The embedder recorded for this database, if any.

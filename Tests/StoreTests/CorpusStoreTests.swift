@@ -1,5 +1,6 @@
 import RAGTestSupport
 import Foundation
+import GRDB
 import Testing
 import Store
 
@@ -59,6 +60,41 @@ import Store
         try reopened.bind(embedder: StoreFixtures.embedder)
     }
 
+    /// Opening a current database only reads: it succeeds while another connection holds the write lock (a
+    /// running ingest) instead of waiting for it, and sees what that writer has committed.
+    @Test func opensWhileAnotherConnectionIsWriting() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("db.sqlite")
+        // Kept open, as an ingest keeps its store: the database stays in WAL mode with a non-empty log.
+        let ingest = try CorpusStore(path: path)
+        _ = try ingest.replace([StoreFixtures.update("/a.txt", ["walrus tusk"])])
+        var configuration = Configuration()
+        configuration.busyMode = .immediateError
+        let writer = try DatabaseQueue(path: path, configuration: configuration)
+        try writer.inTransaction(.immediate) { db in
+            try db.execute(sql: "DELETE FROM documents")
+            let reader = try CorpusStore(path: path, create: false)
+            #expect(try reader.documentPaths() == ["/a.txt"])
+            return .rollback
+        }
+        withExtendedLifetime(ingest) {}
+    }
+
+    /// Commands creating the same new database at once all succeed: one switches it to WAL and migrates, the
+    /// others wait for that and accept it (without the retry about a third of the rounds failed with "database is
+    /// locked" or "table ... already exists").
+    @Test func concurrentOpensOfANewDatabaseAllSucceed() throws {
+        let dir = TemporaryDirectory()
+        let failures = Failures()
+        for round in 0..<60 {
+            let path = dir.file("db\(round).sqlite")
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                do { _ = try CorpusStore(path: path) } catch { failures.add("\(error)") }
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all)")
+    }
+
     @Test func missingDatabaseIsAClearError() throws {
         let dir = TemporaryDirectory()
         #expect(throws: StoreError.databaseNotFound(path: dir.file("none.sqlite"))) {
@@ -89,4 +125,11 @@ import Store
         let hits = try store.lexicalSearch("shared", limit: 10, filter: ChunkFilter(metadata: [("lang", "en")]))
         #expect(hits.map(\.chunkID) == a.addedChunkIDs)
     }
+}
+
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func add(_ message: String) { lock.withLock { messages.append(message) } }
+    var all: [String] { lock.withLock { messages } }
 }
