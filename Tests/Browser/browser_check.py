@@ -46,7 +46,7 @@ def browser():
     return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
 
 
-def wait_for(predicate, what, timeout=15):
+def wait_for(predicate, what, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
