@@ -28,7 +28,7 @@ import Testing
         try await Subprocess.run(ragBinary, arguments)
     }
 
-    /// A fresh database holding the shipped sample corpus (hashing embedder: fast, and the model is not the
+    /// A fresh database holding the shipped sample corpus, in a new directory the caller removes (hashing embedder: fast, and the model is not the
     /// point here).
     static func ingestedDatabase() async throws -> (dir: String, db: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-gen-\(UUID().uuidString)").path
@@ -83,6 +83,7 @@ import Testing
 
     @Test func offlineExtractiveGenerationIsGroundedByConstruction() async throws {
         let (dir, db) = try await Self.ingestedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let task = try Self.writeTask(dir, count: 8, types: "factoid: 3, definition: 1")
         let run = try await Self.rag(["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--offline", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -96,6 +97,7 @@ import Testing
     @Test func localLLMGenerationResumesWithoutRepeatingCalls() async throws {
         try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
         let (dir, db) = try await Self.ingestedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let task = try Self.writeTask(dir, count: 3, types: "factoid: 2, procedural: 1")
         // The grounding filter is tested on its own; here it would make the 0.5B model's run long and its
         // length unpredictable, and this test is about provenance and the journal.
@@ -132,6 +134,7 @@ import Testing
     @Test func killedRunResumesWithoutRepeatingCalls() async throws {
         try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
         let (dir, db) = try await Self.ingestedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let task = try Self.writeTask(dir, count: 4, types: "factoid: 3, definition: 1")
         let arguments = ["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--no-grounding",
                          "--sources-per-sample", "4", "--json"]
@@ -160,6 +163,7 @@ import Testing
     /// most of what is not.
     @Test func filterKeepsSupportedLinesOfAnOutsideDataset() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-filter-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let lines = try String(contentsOf: Self.repository.appendingPathComponent("Benchmarks/grounding/xquad_dev.jsonl"),
                                encoding: .utf8).split(separator: "\n").prefix(80)
@@ -182,6 +186,7 @@ import Testing
 
     @Test func badTaskFileNamesTheFieldAndExitsNonZero() async throws {
         let (dir, db) = try await Self.ingestedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/bad.yaml"
         try "domain: x\ncount: 3\nkind: poem\n".write(toFile: path, atomically: true, encoding: .utf8)
         let run = try await Self.rag(["generate", "--task", path, "--db", db, "--out", dir + "/o.jsonl", "--offline"])

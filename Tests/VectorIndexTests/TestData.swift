@@ -46,11 +46,21 @@ enum TestData {
         ANNRecall.recall(found: found, truth: truth)
     }
 
+    /// A new path in this test process's directory, which is removed when the process exits.
     static func temporaryPath(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-tests-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("\(UUID().uuidString)-\(name)").path
+        processDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)").path
     }
+
+    private static let processDirectory: URL = {
+        let dir = directoryOfThisProcess()
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: directoryOfThisProcess()) }
+        return dir
+    }()
+}
+
+private func directoryOfThisProcess() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("rag-tests-\(getpid())")
 }
 
 /// Recall helper local to the tests (the Evaluation module has its own; VectorIndex tests do not import it).
