@@ -86,10 +86,16 @@ final class GraphLinks {
         return upper[Int(slot)]! + (level &- 1) &* upperStride
     }
 
-    /// Starts loading the list of `slot` on `level` into the cache.
+    /// Starts loading the list of `slot` on `level` into the cache: every 64-byte line it touches (a level-0
+    /// list of M0 = 32 ids and its count spans 132 bytes, so up to three lines).
     @inline(__always)
     func prefetchList(of slot: Int32, onLevel level: Int) {
-        rag_prefetch(list(of: slot, onLevel: level))
+        let start = UnsafeRawPointer(list(of: slot, onLevel: level))
+        let bytes = ((level == 0 ? maxNeighbors0 : maxNeighbors) + 1) &* 4
+        let firstLine = Int(bitPattern: start) & ~63
+        for line in stride(from: firstLine, to: Int(bitPattern: start) &+ bytes, by: 64) {
+            rag_prefetch(UnsafeRawPointer(bitPattern: line))
+        }
     }
 
     /// The neighbours of `slot` on `level`, as a buffer into the graph (valid until the list changes).
