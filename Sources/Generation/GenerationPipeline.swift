@@ -498,16 +498,23 @@ public final class GenerationPipeline: @unchecked Sendable {
             .contains { answer.lowercased().contains($0) }
         let echoesQuestion = answer.lowercased().trimmingCharacters(in: .punctuationCharacters)
             == question.lowercased().trimmingCharacters(in: .punctuationCharacters)
+        // "What does PostgreSQL not support CHECK constraints that reference ...?" for the sentence "PostgreSQL
+        // does not support CHECK constraints that reference ...": a question holding its answer tests nothing.
+        let copied = Restatement.copiedWords(question: question, answer: answer)
+        let restatesAnswer = Restatement.restates(question: question, answer: answer)
         let questionOK = question.hasSuffix("?") && words >= 4 && words <= 60 && !mentionsContext
         checks.append(CheckOutcome(
             name: "format",
-            passed: questionOK && !answer.isEmpty && answer.count <= 600 && !echoesQuestion && !answerMentionsContext,
+            passed: questionOK && !answer.isEmpty && answer.count <= 600 && !echoesQuestion && !restatesAnswer
+                && !answerMentionsContext,
             score: questionOK ? 1 : 0,
             reason: !question.hasSuffix("?") ? "question does not end with '?'"
                 : words < 4 ? "question too short" : words > 60 ? "question too long"
                 : mentionsContext ? "question refers to the passage instead of naming its subject"
                 : answer.isEmpty ? "empty answer" : answer.count > 600 ? "answer too long"
                 : echoesQuestion ? "answer repeats the question"
+                : restatesAnswer ? "the question copies \(copied) words of its answer in a row; ask what the answer tells "
+                    + "in your own words instead of restating it"
                 : answerMentionsContext ? "answer talks about the passage instead of answering" : "ok"))
         if type == TaskDefinition.QuestionType.unanswerable.rawValue {
             let ok = answer == PromptBuilder.unanswerableAnswer
@@ -520,6 +527,7 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
         return checks
     }
+
 }
 
 /// The shared plan of a run: quotas, the source queue, kept and rejected samples. Workers take slots from it

@@ -28,6 +28,22 @@ import Testing
         #expect(String(characters[best]).contains("default"))
     }
 
+    /// Questions from a real run (reviewed by hand): the two that restate their answer are caught, the good
+    /// ones that share a phrase with it are not.
+    @Test func questionsThatRestateTheirAnswerAreCaught() {
+        let answer = "PostgreSQL does not support CHECK constraints that reference table data other than the new or "
+            + "updated row being checked."
+        #expect(Restatement.restates(question: "What does PostgreSQL not support CHECK constraints that reference "
+            + "table data other than the new or updated row being checked?", answer: answer))
+        #expect(Restatement.copiedWords(question: "Which CHECK constraints does PostgreSQL not support?", answer: answer) == 2)
+        #expect(!Restatement.restates(question: "Which CHECK constraints does PostgreSQL not support?", answer: answer))
+        // Seven words in a row, but under 60% of a longer answer.
+        let pgDump = "The -h host option of pg_dump, or the PGHOST environment variable, specifies which database "
+            + "server pg_dump should contact."
+        #expect(!Restatement.restates(question: "How do I specify which database server pg_dump should contact?",
+                                      answer: pgDump))
+    }
+
     @Test func refinementFeedbackIsPlainAndCarriesNoScores() {
         let failed = [
             CheckOutcome(name: "unsupported_claims", passed: false, score: 0.06,
