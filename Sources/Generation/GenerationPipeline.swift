@@ -500,8 +500,7 @@ public final class GenerationPipeline: @unchecked Sendable {
             == question.lowercased().trimmingCharacters(in: .punctuationCharacters)
         // "What does PostgreSQL not support CHECK constraints that reference ...?" for the sentence "PostgreSQL
         // does not support CHECK constraints that reference ...": a question holding its answer tests nothing.
-        let copied = Restatement.copiedWords(question: question, answer: answer)
-        let restatesAnswer = Restatement.restates(question: question, answer: answer)
+        let (copied, restatesAnswer) = Restatement.measure(question: question, answer: answer)
         let questionOK = question.hasSuffix("?") && words >= 4 && words <= 60 && !mentionsContext
         checks.append(CheckOutcome(
             name: "format",
@@ -527,7 +526,6 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
         return checks
     }
-
 }
 
 /// The shared plan of a run: quotas, the source queue, kept and rejected samples. Workers take slots from it

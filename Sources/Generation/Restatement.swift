@@ -15,8 +15,14 @@ public enum Restatement {
 
     /// Whether the question copies at least ``minimumRun`` words and ``minimumShare`` of the answer in one run.
     public static func restates(question: String, answer: String) -> Bool {
-        let copied = copiedWords(question: question, answer: answer)
-        return copied >= minimumRun && Double(copied) >= minimumShare * Double(words(answer).count)
+        measure(question: question, answer: answer).restates
+    }
+
+    /// The copied run's length and whether it makes a restatement, from one comparison.
+    public static func measure(question: String, answer: String) -> (copied: Int, restates: Bool) {
+        let answerWords = words(answer)
+        let copied = longestCommonRun(words(question), answerWords)
+        return (copied, copied >= minimumRun && Double(copied) >= minimumShare * Double(answerWords.count))
     }
 
     /// Lower-case word tokens (letters and digits).

@@ -95,4 +95,3 @@ public enum AnswerType: String, Sendable, Equatable {
         return (suffix == "s" && digits.count >= 2) || ["st", "nd", "rd", "th"].contains(String(suffix))
     }
 }
-

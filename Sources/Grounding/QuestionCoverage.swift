@@ -10,12 +10,14 @@ public enum QuestionCoverage {
         "possible", "need", "needs", "want", "important", "main", "primary", "key", "difference", "different",
     ]
 
+    /// ``questionFrame`` as stems, analysed once.
+    static let questionFrameStems = AnalyzedText(questionFrame.sorted().joined(separator: " ")).allContentStems
+
     /// The share of the question's content terms found in `answer`, and those missing.
     public static func coverage(question: String, answer: String, background: String? = nil)
         -> (share: Double, missing: [String]) {
         let q = AnalyzedText(question)
-        let frame = AnalyzedText(questionFrame.sorted().joined(separator: " ")).allContentStems
-            .union(background.map { AnalyzedText($0).allContentStems } ?? [])
+        let frame = questionFrameStems.union(background.map { AnalyzedText($0).allContentStems } ?? [])
         let terms = q.allContentStems.subtracting(frame)
         guard !terms.isEmpty else { return (1, []) }
         let present = AnalyzedText(answer).allContentStems

@@ -14,9 +14,10 @@ extension Rag.Eval {
                 The threshold on the combined score is the built-in default (chosen on the tune half of \
                 Benchmarks/grounding/xquad_dev.jsonl), --threshold X, or with --tune-split NAME the one that \
                 maximises balanced accuracy at precision >= --minimum-precision (0.97) on the lines whose \
-                "split" is NAME (the other lines are then evaluated). With --llm, an LLM judge (constrained "Yes"/"No") decides the samples \
-                whose score falls in the uncertain band (threshold ± 0.15); --llm local starts the model \
-                installed by scripts/install-llm.sh. --sample N evaluates N lines spread evenly over the file. \
+                "split" is NAME (the other lines are then evaluated). With --llm, an LLM judge (constrained \
+                "Yes"/"No") decides the samples whose score falls in the uncertain band (threshold ± 0.15); \
+                --llm local starts the model installed by scripts/install-llm.sh. --sample N evaluates N lines \
+                spread evenly over the file. \
                 With --json, prints {"n", "balanced_accuracy", "precision", "recall", "threshold"} (and \
                 "judged", the samples the judge decided).
                 """

@@ -73,6 +73,6 @@ enum Browser {
 
     /// Runs the browser check script with `arguments`.
     static func run(_ arguments: [String]) async throws -> RagProcess.Result {
-        try await RagProcess.run(["python3", script] + arguments, in: NSTemporaryDirectory(), executable: "/usr/bin/env")
+        try await Subprocess.run("/usr/bin/env", ["python3", script] + arguments, in: NSTemporaryDirectory())
     }
 }

@@ -31,10 +31,9 @@ enum RagProcess {
         return try Subprocess(binary, arguments, in: directory)
     }
 
-    /// Runs `rag arguments...` (or `executable arguments...`) to the end.
-    static func run(_ arguments: [String], in directory: String, executable: String? = nil) async throws -> Result {
-        guard let executable else { return try await start(arguments, in: directory).finished() }
-        return try await Subprocess.run(executable, arguments, in: directory)
+    /// Runs `rag arguments...` to the end.
+    static func run(_ arguments: [String], in directory: String) async throws -> Result {
+        try await start(arguments, in: directory).finished()
     }
 
     /// Parses one JSON object from a command's stdout.

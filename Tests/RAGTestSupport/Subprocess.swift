@@ -51,7 +51,8 @@ public final class Subprocess: @unchecked Sendable {
     /// Sends SIGKILL.
     public func kill() { sendKill(process.processIdentifier) }
 
-    /// Checks `condition` every `interval` seconds on a thread of its own (so busy pools cannot delay it) and sends SIGKILL once it holds; returns whether the kill ended the process (false if it ended first).
+    /// Checks `condition` every `interval` seconds on a thread of its own (so busy pools cannot delay it) and
+    /// sends SIGKILL once it holds; returns whether the kill ended the process (false if it ended first).
     public func kill(when condition: @escaping @Sendable () -> Bool, every interval: Double = 0.01) async -> Bool {
         let process = self.process
         let sent = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
