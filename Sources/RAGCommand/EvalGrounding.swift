@@ -54,6 +54,7 @@ extension Rag.Eval {
                 throw ValidationError("--tune-split chooses a threshold for the checks alone; it cannot be combined with --llm")
             }
             if let sample, sample < 1 { throw ValidationError("--sample must be at least 1") }
+            if !(0...1).contains(minimumPrecision) { throw ValidationError("--minimum-precision must be in 0...1") }
         }
 
         func run() async throws {

@@ -75,6 +75,19 @@ import Testing
         #expect((report["index"] as? [String: Any])?["status"] as? String == "ok")
     }
 
+    /// `rag eval grounding` refuses an impossible precision target and a missing data file, naming each.
+    @Test func evalGroundingNamesBadOptionsAndFiles() async throws {
+        guard RagProcess.binary != nil else { return }
+        let dir = TemporaryDirectory()
+        try dir.write("set.jsonl", #"{"question": "Who?", "answer": "Ann", "context": "Ann did.", "supported": true}"# + "\n")
+        let precision = try await RagProcess.run(["eval", "grounding", "--data", "set.jsonl", "--tune-split", "tune",
+                                                  "--minimum-precision", "2", "--embedder", "hash"], in: dir.path)
+        #expect(precision.status != 0 && precision.stderr.contains("--minimum-precision"), "\(precision.stderr)")
+        let missing = try await RagProcess.run(["eval", "grounding", "--data", "absent.jsonl", "--embedder", "hash"],
+                                               in: dir.path)
+        #expect(missing.status != 0 && missing.stderr.contains("absent.jsonl"), "\(missing.stderr)")
+    }
+
     @Test func missingPathFailsWithAMessageNamingIt() async throws {
         guard RagProcess.binary != nil else { return }
         let dir = TemporaryDirectory()
