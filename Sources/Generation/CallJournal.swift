@@ -20,6 +20,7 @@ public final class JournaledModel: LanguageModel, @unchecked Sendable {
     private var inFlight = 0
     private var busySince: Date?
     private var _busySeconds = 0.0
+    private var _promptTokens = 0
 
     public init(base: any LanguageModel, journal: any CallJournal) {
         self.base = base
@@ -30,6 +31,8 @@ public final class JournaledModel: LanguageModel, @unchecked Sendable {
     public var replayed: Int { lock.withLock { _replayed } }
     /// Calls sent to the model.
     public var called: Int { lock.withLock { _called } }
+    /// Prompt tokens of the calls sent to the model, as the server counted them.
+    public var promptTokens: Int { lock.withLock { _promptTokens } }
     /// Wall-clock seconds during which at least one call was waiting on the model (overlapping calls count
     /// once), so that `1 - busySeconds / run seconds` is the share of time rag spent on its own work.
     public var busySeconds: Double {
@@ -57,13 +60,16 @@ public final class JournaledModel: LanguageModel, @unchecked Sendable {
         }
         let completion = try await base.complete(request)
         try journal.record(key: key, request: Self.canonical(request, model: base.name), completion: completion)
-        lock.withLock { _called += 1 }
+        lock.withLock {
+            _called += 1
+            _promptTokens += completion.promptTokens
+        }
         return completion
     }
 
     /// The canonical text of a request: sorted-key JSON of everything that changes the answer.
     static func canonical(_ request: CompletionRequest, model: String) -> String {
-        let value: JSONValue = [
+        var value: [String: JSONValue] = [
             "model": .string(model),
             "messages": .array(request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }),
             "temperature": .number(request.temperature),
@@ -71,7 +77,8 @@ public final class JournaledModel: LanguageModel, @unchecked Sendable {
             "seed": .string(String(request.seed)),
             "schema": request.jsonSchema ?? .null,
         ]
-        return value.jsonText
+        if let top = request.topLogprobs { value["top_logprobs"] = .number(Double(top)) }
+        return JSONValue.object(value).jsonText
     }
 
     /// A 128-bit hex key of the canonical request (two independently seeded 64-bit hashes).

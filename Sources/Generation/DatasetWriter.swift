@@ -32,6 +32,8 @@ public enum DatasetWriter {
         }
     }
 
+    private static func format(_ value: Double) -> String { String(format: "%.2f", value) }
+
     /// The dataset card: task, counts, rejections by reason, distributions, coverage and refinement rounds.
     public static func card(report: GenerationReport, task: TaskDefinition, kept: [GeneratedSample]) -> String {
         var md = "# Dataset card\n\n"
@@ -48,6 +50,24 @@ public enum DatasetWriter {
             md += "- Closed-book check: the model answered \(answered) of \(report.kept) kept questions without context (tagged `closed_book`: they do not test grounding)\n"
         }
         if let shortfall = report.shortfall { md += "- Shortfall: \(shortfall)\n" }
+        if let perKept = report.callsPerKeptSample {
+            md += String(format: "- Model calls per kept sample (writer and verifier): %.2f\n", perKept)
+        }
+        md += "\n## Verification\n\n"
+        if let v = report.verification {
+            md += "Every qa sample that passed the word-level checks (combined score ≥ \(format(v.gate)), the gate) was read by "
+                + "`\(v.model)`, which did not write it, and kept only when its P(Yes) to \"does the passage answer this "
+                + "exact question, with the proposed answer?\" reached \(format(v.threshold)).\n\n"
+            md += "| measure | value |\n|---|---:|\n"
+            md += "| samples asked | \(v.asked) |\n| scored from log-probabilities | \(v.scored) |\n| verifier failures (rejected) | \(v.failed) |\n"
+            md += "| calls made / replayed | \(v.calls) / \(v.replayedCalls) |\n| prompt tokens | \(v.promptTokens) |\n"
+            md += String(format: "| seconds waiting on the verifier | %.1f |\n", v.seconds)
+            if v.scored < v.asked - v.failed {
+                md += "\nThe server returned no log-probabilities for \(v.asked - v.failed - v.scored) samples: the sampled Yes/No decided them, without a score.\n"
+            }
+        } else {
+            md += "No verifier model ran: samples were kept on the word-level checks alone, which match words and do not read.\n"
+        }
         md += "\n## Kept by type or label\n\n| type | target | kept |\n|---|---:|---:|\n"
         let targets: [String: Int]
         switch task.kind {

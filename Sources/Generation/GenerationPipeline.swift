@@ -72,6 +72,47 @@ public struct GenerationReport: Sendable, Codable {
     /// With the closed-book check: kept samples the model answered without context (they do not test
     /// grounding); nil when the check did not run.
     public var closedBookAnswered: Int?
+    /// The verifier model's part of the run, when one checked the samples (set by the caller that wired it).
+    public var verification: VerificationSummary?
+    /// Model calls (writer and verifier, made or replayed) per kept sample.
+    public var callsPerKeptSample: Double?
+
+    /// What the verifier did: its model, its calls and tokens, its threshold and gate, and whether its scores
+    /// came from log-probabilities.
+    public struct VerificationSummary: Sendable, Codable, Equatable {
+        public var model: String
+        public var calls: Int
+        public var replayedCalls: Int
+        public var promptTokens: Int
+        public var seconds: Double
+        /// P(Yes) threshold and the word-level gate in force.
+        public var threshold: Double
+        public var gate: Double
+        /// Samples it was asked about, those scored by log-probabilities, and those where it failed (rejected).
+        public var asked: Int
+        public var scored: Int
+        public var failed: Int
+
+        public init(model: String, calls: Int, replayedCalls: Int, promptTokens: Int, seconds: Double,
+                    threshold: Double, gate: Double, asked: Int, scored: Int, failed: Int) {
+            self.model = model
+            self.calls = calls
+            self.replayedCalls = replayedCalls
+            self.promptTokens = promptTokens
+            self.seconds = seconds
+            self.threshold = threshold
+            self.gate = gate
+            self.asked = asked
+            self.scored = scored
+            self.failed = failed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case model, calls, seconds, threshold, gate, asked, scored, failed
+            case replayedCalls = "replayed_calls"
+            case promptTokens = "prompt_tokens"
+        }
+    }
 
     /// Diversity and duplication of the kept questions (or texts).
     public struct DiversitySummary: Sendable, Codable, Equatable {
@@ -123,6 +164,8 @@ public struct GenerationReport: Sendable, Codable {
         case mixDeviationPoints = "mix_deviation_points"
         case diversity
         case closedBookAnswered = "closed_book_answered"
+        case verification
+        case callsPerKeptSample = "calls_per_kept_sample"
     }
 }
 

@@ -20,16 +20,20 @@ public struct CompletionRequest: Sendable, Equatable, Hashable {
     public var seed: UInt64
     /// A JSON schema the output must follow, sent as `response_format` where the server supports it.
     public var jsonSchema: JSONValue?
+    /// How many alternatives to return with their log-probabilities for each generated token (`logprobs` and
+    /// `top_logprobs`); nil asks for none.
+    public var topLogprobs: Int?
 
     public init(
         messages: [ChatMessage], temperature: Double = 0.7, maxTokens: Int = 512, seed: UInt64 = 0,
-        jsonSchema: JSONValue? = nil
+        jsonSchema: JSONValue? = nil, topLogprobs: Int? = nil
     ) {
         self.messages = messages
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.seed = seed
         self.jsonSchema = jsonSchema
+        self.topLogprobs = topLogprobs
     }
 }
 
@@ -41,13 +45,56 @@ public struct Completion: Sendable, Codable, Equatable {
     public var completionTokens: Int
     /// Why generation stopped (`stop`, `length`, ...), as the server reported it.
     public var finishReason: String?
+    /// For each generated token, its most likely alternatives (token text and natural-log probability), when
+    /// the request asked for ``CompletionRequest/topLogprobs`` and the server returned them; nil otherwise.
+    public var tokenAlternatives: [[TokenLogprob]]?
 
-    public init(text: String, model: String, promptTokens: Int, completionTokens: Int, finishReason: String? = nil) {
+    public init(text: String, model: String, promptTokens: Int, completionTokens: Int, finishReason: String? = nil,
+                tokenAlternatives: [[TokenLogprob]]? = nil) {
         self.text = text
         self.model = model
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.finishReason = finishReason
+        self.tokenAlternatives = tokenAlternatives
+    }
+
+    /// The probability mass the model put on each of `options` at the first generated token that is one of
+    /// them, normalised over the options: the score of a constrained choice (a "Yes"/"No" verdict, a label)
+    /// rather than the one sampled word. Tokens are compared trimmed and case-folded, and a token that is a
+    /// prefix of exactly one option counts for it (a tokenizer may split "Yes" as "Y" + "es").
+    ///
+    /// - Returns: option → probability (summing to 1), or nil when there are no log-probabilities or no
+    ///   alternative matches an option.
+    public func optionProbabilities(_ options: [String]) -> [String: Double]? {
+        guard let tokenAlternatives else { return nil }
+        let folded = options.map { $0.lowercased() }
+        for alternatives in tokenAlternatives {
+            var mass = [Double](repeating: 0, count: options.count)
+            for alternative in alternatives {
+                let token = alternative.token.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+                    .lowercased()
+                guard !token.isEmpty else { continue }
+                let matching = folded.indices.filter { folded[$0] == token || folded[$0].hasPrefix(token) }
+                if matching.count == 1 { mass[matching[0]] += Foundation.exp(alternative.logprob) }
+            }
+            let total = mass.reduce(0, +)
+            if total > 0 {
+                return Dictionary(uniqueKeysWithValues: zip(options, mass.map { $0 / total }))
+            }
+        }
+        return nil
+    }
+}
+
+/// One alternative for a generated token with its natural-log probability.
+public struct TokenLogprob: Sendable, Codable, Equatable {
+    public var token: String
+    public var logprob: Double
+
+    public init(token: String, logprob: Double) {
+        self.token = token
+        self.logprob = logprob
     }
 }
 

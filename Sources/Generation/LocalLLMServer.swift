@@ -16,9 +16,26 @@ public final class LocalLLMServer: @unchecked Sendable {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/rag/llm").path
     }
 
-    public static let modelFileName = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-    /// The name the model is recorded under.
-    public static let modelName = "qwen2.5-coder-0.5b-instruct-q4_k_m"
+    /// The models `scripts/install-llm.sh` installs.
+    public enum Model: String, Sendable, CaseIterable {
+        /// Qwen2.5-Coder-0.5B-Instruct: fast; the default writer of samples.
+        case small = "0.5b"
+        /// Qwen2.5-Coder-1.5B-Instruct: about 3x slower, a much better reader; the default verifier.
+        case large = "1.5b"
+
+        /// The name the model is recorded under (journal keys, samples, the dataset card).
+        public var name: String { "qwen2.5-coder-\(rawValue)-instruct-q4_k_m" }
+        /// The GGUF file in the install directory.
+        public var fileName: String { name + ".gguf" }
+    }
+
+    /// The default writer's file and name (kept for callers that know one model only).
+    public static let modelFileName = Model.small.fileName
+    /// The name the default writer is recorded under.
+    public static let modelName = Model.small.name
+
+    /// The model this server runs.
+    public let model: Model
 
     /// The launcher: xllamacpp has no command-line entry point, so a few lines of Python start the server and
     /// keep it alive until the process is terminated or its parent (rag) goes away, even by kill -9.
@@ -44,31 +61,33 @@ public final class LocalLLMServer: @unchecked Sendable {
     public let baseURL: URL
     private let process: Process
 
-    /// Whether the venv and the model are installed in `directory`.
-    public static func isInstalled(in directory: String = defaultDirectory) -> Bool {
+    /// Whether the venv and `model` are installed in `directory`.
+    public static func isInstalled(_ model: Model = .small, in directory: String = defaultDirectory) -> Bool {
         FileManager.default.isExecutableFile(atPath: directory + "/venv/bin/python")
-            && FileManager.default.fileExists(atPath: directory + "/" + modelFileName)
+            && FileManager.default.fileExists(atPath: directory + "/" + model.fileName)
     }
 
     /// Starts the server and waits until `/health` answers.
     /// - Parameters:
+    ///   - model: which installed model to serve.
     ///   - parallel: server slots (concurrent requests it serves).
     ///   - threads: CPU threads per slot batch (1 is fastest on a busy 2-core machine, see LLM.md).
     /// - Throws: `LanguageModelError.serverStartFailed` saying what is missing or what went wrong.
     public init(
-        directory: String = defaultDirectory, parallel: Int = 1, threads: Int = 1, contextSize: Int = 4096,
-        startupTimeout: TimeInterval = 180
+        model: Model = .small, directory: String = defaultDirectory, parallel: Int = 1, threads: Int = 1,
+        contextSize: Int = 4096, startupTimeout: TimeInterval = 180
     ) async throws {
-        guard Self.isInstalled(in: directory) else {
+        guard Self.isInstalled(model, in: directory) else {
             throw LanguageModelError.serverStartFailed(
-                reason: "no local model in \(directory); run `bash scripts/install-llm.sh` or pass --llm URL")
+                reason: "no \(model.fileName) in \(directory); run `bash scripts/install-llm.sh` or pass --llm URL")
         }
+        self.model = model
         let port = try Self.freePort()
         baseURL = URL(string: "http://127.0.0.1:\(port)")!
         process = Process()
         process.executableURL = URL(fileURLWithPath: directory + "/venv/bin/python")
         process.arguments = [
-            "-c", Self.launcher, directory + "/" + Self.modelFileName, String(port), String(threads),
+            "-c", Self.launcher, directory + "/" + model.fileName, String(port), String(threads),
             String(contextSize * parallel), String(parallel),
         ]
         process.standardOutput = FileHandle.nullDevice

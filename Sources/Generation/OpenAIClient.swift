@@ -148,7 +148,14 @@ public final class OpenAICompatibleClient: LanguageModel, @unchecked Sendable {
             "max_tokens": .number(Double(request.maxTokens)),
             "seed": .number(Double(request.seed % (1 << 31))),
             "stream": false,
+            // llama.cpp reuses the longest common prefix of the slot's previous prompt; passages come first in
+            // rag's prompts so checks on the same chunk read it once. Other servers ignore the field.
+            "cache_prompt": true,
         ]
+        if let top = request.topLogprobs {
+            body["logprobs"] = true
+            body["top_logprobs"] = .number(Double(top))
+        }
         if let schema = request.jsonSchema {
             body["response_format"] = [
                 "type": "json_schema",
@@ -196,10 +203,19 @@ public final class OpenAICompatibleClient: LanguageModel, @unchecked Sendable {
             throw RetryableFailure(error: .malformedResponse(endpoint: endpoint, reason: "no choices[0].message.content"))
         }
         func int(_ v: JSONValue?) -> Int { if case let .number(n)? = v { Int(n) } else { 0 } }
+        func double(_ v: JSONValue?) -> Double? { if case let .number(n)? = v { n } else { nil } }
+        // OpenAI's shape, which llama.cpp and vLLM follow: logprobs.content[i].top_logprobs[j].{token, logprob}.
+        let alternatives = choice["logprobs"]?["content"]?.arrayValue?.map { position in
+            (position["top_logprobs"]?.arrayValue ?? []).compactMap { item -> TokenLogprob? in
+                guard let token = item["token"]?.stringValue, let logprob = double(item["logprob"]) else { return nil }
+                return TokenLogprob(token: token, logprob: logprob)
+            }
+        }
         return Completion(
             text: content, model: json["model"]?.stringValue ?? name,
             promptTokens: int(json["usage"]?["prompt_tokens"]), completionTokens: int(json["usage"]?["completion_tokens"]),
-            finishReason: choice["finish_reason"]?.stringValue)
+            finishReason: choice["finish_reason"]?.stringValue,
+            tokenAlternatives: alternatives.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

@@ -70,7 +70,10 @@ public struct PromptBuilder: Sendable {
             case "format", "unanswerable_form", "label_matches_target": hint = check.reason
             case "evidence_located": hint = "the evidence was not copied word for word from the passages"
             case "unparseable_output": hint = "the reply was not the requested JSON"
-            case "unsupported_claims", "unsupported_score", "unsupported_judge":
+            case "unsupported_verifier":
+                hint = "a reader of the passage did not find that it answers this question with this answer; "
+                    + "ask a question whose answer is exactly what the passage states"
+            case "unsupported_claims", "unsupported_score":
                 hint = "the answer states things the passages do not say; answer only with what they state"
             case "unsupported_span": hint = "the answer is not a phrase of the passages"
             case "unsupported_question_fit": hint = "the question does not ask about what the answer says"

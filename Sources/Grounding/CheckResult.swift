@@ -2,7 +2,7 @@
 ///
 /// Every verdict keeps all of its check results, so a rejected sample carries the reason it was rejected.
 public struct CheckResult: Codable, Sendable, Equatable {
-    /// The check's stable name (`span`, `claims`, `question_fit`, `round_trip`, `judge`).
+    /// The check's stable name (`span`, `claims`, `question_fit`, `round_trip`, `verifier`).
     public var name: String
     /// Whether the sample passed this check on its own.
     public var passed: Bool
@@ -46,8 +46,8 @@ public struct Verdict: Codable, Sendable, Equatable {
     public enum Decider: String, Codable, Sendable {
         /// The combined score of the checks against the threshold.
         case checks
-        /// The optional ``SupportJudge``, asked because the score fell in the uncertain band.
-        case judge
+        /// The ``AnswerVerifier``'s P(Yes) against ``SupportChecker/Configuration/verifierThreshold``.
+        case verifier
     }
 
     /// Whether the answer is judged supported by the context.

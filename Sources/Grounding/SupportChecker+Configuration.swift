@@ -19,8 +19,11 @@ extension SupportChecker {
         public var answerStyle: AnswerStyle = .automatic
         /// Longest answer, in tokens, treated as a fragment.
         public var fragmentWordLimit = 6
-        /// When a ``SupportJudge`` is given, the scores it decides; default: 0.15 either side of the threshold.
-        public var judgeBand: JudgeBand?
+        /// With an ``AnswerVerifier``: the least P(Yes) at which it finds the answer supported.
+        public var verifierThreshold: Double = SupportChecker.defaultVerifierThreshold
+        /// With an ``AnswerVerifier``: the combined score of the word-level checks below which a sample is
+        /// rejected without asking the model (a cheap gate; the verifier decides the rest).
+        public var verifierGate: Double = SupportChecker.defaultVerifierGate
         /// Rank within which the round-trip check must find the source chunk.
         public var roundTripDepth = 10
 
@@ -71,11 +74,6 @@ extension SupportChecker {
         /// Creates the default configuration.
         public init() {}
 
-        /// The judge band in force: the given one, else 0.15 either side of the threshold.
-        public var effectiveJudgeBand: JudgeBand {
-            judgeBand ?? JudgeBand(lower: threshold - 0.15, upper: threshold + 0.15)
-        }
-
         /// Checks ranges.
         ///
         /// - Throws: ``GroundingError/invalidConfiguration(name:reason:)`` for the first value out of range.
@@ -86,6 +84,8 @@ extension SupportChecker {
                 }
             }
             try unit(threshold, "threshold")
+            try unit(verifierThreshold, "verifierThreshold")
+            try unit(verifierGate, "verifierGate")
             try unit(lexicalWeight, "lexicalWeight")
             try unit(competitiveFitWeight + absoluteFitWeight, "competitiveFitWeight + absoluteFitWeight")
             guard fragmentWordLimit >= 1 else {

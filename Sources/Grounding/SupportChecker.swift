@@ -1,26 +1,33 @@
 import Embeddings
 
-/// Decides whether an answer is supported by its context: runs the checks (span, claim alignment, question
-/// fit, and round-trip retrieval when a retriever is given), combines their scores, and asks the optional
-/// judge about scores in the uncertain band.
+/// Decides whether an answer is supported by its context: runs the word-level checks (span, claim alignment,
+/// question fit, and round-trip retrieval when a retriever is given), combines their scores, and, when a
+/// verifier model is given, asks it about every sample that passes the cheap gate.
 ///
-/// The combined score is the weakest of the support score (the claim check's score, capped by the span
-/// check's when the answer must be a span), the question-fit score and, when checked, the round-trip score:
-/// each is a necessary condition, so a strong one cannot make up for a failed one. An answer is supported
-/// when the combined score reaches ``Configuration/threshold``.
+/// The combined word-level score is the weakest of the support score (the claim check's score, capped by the
+/// span check's when the answer must be a span), the question-fit score and, when checked, the round-trip
+/// score: each is a necessary condition, so a strong one cannot make up for a failed one.
+/// - Without a verifier, an answer is supported when that score reaches ``Configuration/threshold``.
+/// - With one, a sample scoring below ``Configuration/verifierGate`` is rejected without a model call; the
+///   others are supported when the verifier's P(Yes) reaches ``Configuration/verifierThreshold``, and that
+///   probability is the verdict's score. A verifier that fails rejects the sample.
 ///
 /// - Important: `Sendable`; one checker may serve many tasks at once. It caches the analysis and the
 ///   embeddings of every text it sees (contexts repeat across samples), so use one checker per dataset.
 public final class SupportChecker: Sendable {
     /// The decision threshold fixed on the tune split of the development set (see ``Configuration``).
     public static let defaultThreshold = 0.51
+    /// The verifier's P(Yes) threshold (see ``Configuration/verifierThreshold``).
+    public static let defaultVerifierThreshold = 0.5
+    /// The word-level gate before a verifier call (see ``Configuration/verifierGate``).
+    public static let defaultVerifierGate = 0.2
 
     /// The checker's parameters.
     public let configuration: Configuration
     /// The round-trip retrieval seam, if wired.
     public let retriever: (any PassageRetriever)?
-    /// The optional judge for the uncertain band.
-    public let judge: (any SupportJudge)?
+    /// The optional reader model that decides samples passing the word-level gate.
+    public let verifier: (any AnswerVerifier)?
     private let cache: AnalysisCache
 
     /// Creates a checker.
@@ -29,21 +36,21 @@ public final class SupportChecker: Sendable {
     ///   - embedder: embeds claims, questions and context sentences (MiniLM in production; any embedder works).
     ///   - configuration: thresholds and weights.
     ///   - retriever: enables the round-trip check.
-    ///   - judge: decides samples whose score falls in ``Configuration/effectiveJudgeBand``.
+    ///   - verifier: decides the samples that pass ``Configuration/verifierGate``.
     /// - Throws: ``GroundingError/invalidConfiguration(name:reason:)``.
     public init(embedder: any Embedder, configuration: Configuration = Configuration(),
-                retriever: (any PassageRetriever)? = nil, judge: (any SupportJudge)? = nil) throws {
+                retriever: (any PassageRetriever)? = nil, verifier: (any AnswerVerifier)? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.retriever = retriever
-        self.judge = judge
+        self.verifier = verifier
         self.cache = AnalysisCache(embedder: embedder)
     }
 
     /// The verdict on one sample.
     ///
-    /// - Throws: the embedder's and the retriever's errors. A judge's error is not thrown: the checks' decision
-    ///   stands and a failed `judge` check records it.
+    /// - Throws: the embedder's and the retriever's errors. A verifier's error is not thrown: the sample is
+    ///   rejected and a failed `verifier` check records why.
     public func verdict(for sample: GroundingSample) async throws -> Verdict {
         try await verdicts(for: [sample])[0]
     }
@@ -89,21 +96,41 @@ public final class SupportChecker: Sendable {
             checks.append(roundTrip)
             factors.append(roundTrip.score)
         }
-        let score = factors.min() ?? 0
+        var score = factors.min() ?? 0
         var isSupported = score >= configuration.threshold
+        var threshold = configuration.threshold
         var decider = Verdict.Decider.checks
-        if let judge, configuration.effectiveJudgeBand.contains(score) {
-            do {
-                let judged = try await judge.judge(question: sample.question, answer: sample.answer,
-                                                   context: sample.passages)
-                checks.append(CheckResult(name: "judge", passed: judged, score: judged ? 1 : 0,
-                                          reason: judged ? "the judge found the answer supported"
-                                              : "the judge found the answer unsupported"))
-                isSupported = judged
-                decider = .judge
-            } catch {
-                checks.append(CheckResult(name: "judge", passed: isSupported, score: score,
-                                          reason: "judge failed (\(error)); the checks decide"))
+        if let verifier {
+            threshold = configuration.verifierThreshold
+            let wordScore = score
+            score = 0
+            if wordScore < configuration.verifierGate {
+                isSupported = false
+                checks.append(CheckResult(
+                    name: "verifier", passed: false, score: 0,
+                    reason: String(format: "not asked: the word-level score %.2f is below the gate %.2f",
+                                   wordScore, configuration.verifierGate),
+                    features: ["asked": 0, "word_score": wordScore]))
+            } else {
+                do {
+                    let judgement = try await verifier.verify(question: sample.question, answer: sample.answer,
+                                                              passages: sample.passages)
+                    let p = judgement.probabilityYes
+                    isSupported = p >= threshold
+                    score = p
+                    decider = .verifier
+                    let how = judgement.isScored ? String(format: "P(Yes) %.2f", p)
+                        : "sampled \(p >= 0.5 ? "Yes" : "No") (the server returned no log-probabilities)"
+                    checks.append(CheckResult(
+                        name: "verifier", passed: isSupported, score: p,
+                        reason: "\(judgement.model): \(how)" + (isSupported ? "" : String(format: " below %.2f", threshold)),
+                        features: ["asked": 1, "scored": judgement.isScored ? 1 : 0, "word_score": wordScore]))
+                } catch {
+                    isSupported = false
+                    checks.append(CheckResult(name: "verifier", passed: false, score: 0,
+                                              reason: "the verifier failed, so the sample is not kept: \(error)",
+                                              features: ["asked": 1, "failed": 1, "word_score": wordScore]))
+                }
             }
         }
         var spans = analysis.spanOccurrences.compactMap { analysis.supportingSpan(ofTokens: $0) }
@@ -113,7 +140,7 @@ public final class SupportChecker: Sendable {
                     ?? analysis.supportingSpan(ofScalars: analysis.context.sentences[claim.sentence].range)
             }
         }
-        return Verdict(isSupported: isSupported, score: score, threshold: configuration.threshold,
+        return Verdict(isSupported: isSupported, score: score, threshold: threshold,
                        decidedBy: decider, checks: checks, supportingSpans: Array(Set(spans)).sorted {
                            ($0.passage, $0.start) < ($1.passage, $1.start)
                        })

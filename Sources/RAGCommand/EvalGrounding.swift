@@ -14,12 +14,16 @@ extension Rag.Eval {
                 The threshold on the combined score is the built-in default (chosen on the tune half of \
                 Benchmarks/grounding/xquad_dev.jsonl), --threshold X, or with --tune-split NAME the one that \
                 maximises balanced accuracy at precision >= --minimum-precision (0.97) on the lines whose \
-                "split" is NAME (the other lines are then evaluated). With --llm, an LLM judge (constrained \
-                "Yes"/"No") decides the samples whose score falls in the uncertain band (threshold ± 0.15); \
-                --llm local starts the model installed by scripts/install-llm.sh. --sample N evaluates N lines \
-                spread evenly over the file. \
-                With --json, prints {"n", "balanced_accuracy", "precision", "recall", "threshold"} (and \
-                "judged", the samples the judge decided).
+                "split" is NAME (the other lines are then evaluated). \
+                The verifier is the default check, as in rag generate: a reader model (--verifier local starts \
+                the installed Qwen2.5-Coder-1.5B; or an OpenAI-compatible URL) asked whether the passage answers \
+                the question with the answer, scored by P(Yes) from its log-probabilities, on every line whose \
+                word-level score passes the gate (--verifier-gate). The threshold then applies to P(Yes). \
+                --verifier none evaluates the word-level checks alone; that is the default when no model is \
+                installed. --sample N evaluates N lines spread evenly over the file. \
+                With --json, prints {"n", "balanced_accuracy", "precision", "recall", "threshold", "verifier", \
+                "checks": {NAME: {"n", "precision", "recall", "balanced_accuracy"}}, "kinds": {KIND: {"n", \
+                "accuracy"}}}: a check's figures treat its own pass/fail as the prediction.
                 """
         )
 
@@ -33,9 +37,7 @@ extension Rag.Eval {
         @Option(help: "Answer style: automatic (short answers must be spans), extractive or abstractive.")
         var style: SupportChecker.AnswerStyle = .automatic
         @Option(help: "Write one JSON verdict per sample (label, score, checks) to FILE.") var verdicts: String?
-        @Option(help: "OpenAI-compatible server base URL for the judge, or \"local\" to start the installed model.")
-        var llm: String?
-        @Option(help: "Model name to request from --llm.") var llmModel = "default"
+        @OptionGroup var verification: VerifierOptions
         @Option(help: "Evaluate this many lines, spread evenly over the file.") var sample: Int?
         @OptionGroup var embedding: EmbedderOptions
         @Flag(help: "Print one JSON object.") var json = false
@@ -49,9 +51,6 @@ extension Rag.Eval {
             }
             if let split, split == tuneSplit {
                 throw ValidationError("--split and --tune-split must differ")
-            }
-            if llm != nil && tuneSplit != nil {
-                throw ValidationError("--tune-split chooses a threshold for the checks alone; it cannot be combined with --llm")
             }
             if let sample, sample < 1 { throw ValidationError("--sample must be at least 1") }
             if !(0...1).contains(minimumPrecision) { throw ValidationError("--minimum-precision must be in 0...1") }
@@ -69,26 +68,21 @@ extension Rag.Eval {
             }
             var configuration = SupportChecker.Configuration()
             configuration.answerStyle = style
-            if let threshold { configuration.threshold = threshold }
-            var connection: LanguageModelConnection?
+            verification.apply(to: &configuration)
+            let connection = try await verification.connect(fallback: nil)
             defer { connection?.stop() }
-            if llm == "local" {
-                guard LocalLLMServer.isInstalled() else {
-                    throw ValidationError("--llm local: the local model is not installed (bash scripts/install-llm.sh)")
-                }
-                connection = try await .local()
-            } else if let llm {
-                connection = try .remote(urls: llm, model: llmModel)
+            let answerVerifier = connection.map { LanguageModelVerifier(model: $0.client) }
+            if let threshold {
+                if answerVerifier == nil { configuration.threshold = threshold } else { configuration.verifierThreshold = threshold }
             }
-            let judge = connection.map { LanguageModelJudge(model: $0.client) }
             let checker = try SupportChecker(embedder: try embedding.makeEmbedder(), configuration: configuration,
-                                             judge: judge)
+                                             verifier: answerVerifier)
             let progress = ProgressLine("checking", total: samples.count)
             let results = try await checker.verdicts(for: samples.map(\.sample)) { progress.update($0) }
             progress.finish(samples.count)
 
             var evaluated = Array(zip(samples, results))
-            var chosen = configuration.threshold
+            var chosen = answerVerifier == nil ? configuration.threshold : configuration.verifierThreshold
             if let tuneSplit {
                 let tuning = evaluated.filter { $0.0.extra["split"] == tuneSplit }
                 guard !tuning.isEmpty else {
@@ -99,21 +93,78 @@ extension Rag.Eval {
                 evaluated = evaluated.filter { $0.0.extra["split"] != tuneSplit }
                 guard !evaluated.isEmpty else { throw ValidationError("every line is in the tune split") }
             }
-            // With a judge the decision is no longer the score against the threshold: score the decisions.
-            let metrics = judge == nil
-                ? BinaryMetrics(scores: evaluated.map(\.1.score), labels: evaluated.map(\.0.isSupported), threshold: chosen)
-                : BinaryMetrics(scores: evaluated.map { $0.1.isSupported ? 1 : 0 }, labels: evaluated.map(\.0.isSupported),
-                                threshold: 0.5)
-            let judged = judge == nil ? nil : evaluated.filter { $0.1.decidedBy == .judge }.count
+            let metrics = BinaryMetrics(scores: evaluated.map(\.1.score), labels: evaluated.map(\.0.isSupported),
+                                        threshold: chosen)
             if let verdicts { try write(evaluated, threshold: chosen, to: verdicts) }
+            let checks = Self.perCheck(evaluated)
+            let kinds = Self.perKind(evaluated, threshold: chosen)
+            let verifierReport = answerVerifier.map { verifier in
+                VerifierReport(model: verifier.name, gate: configuration.verifierGate,
+                               asked: evaluated.filter { $0.1.check(named: "verifier")?.features["asked"] == 1 }.count,
+                               scored: evaluated.filter { $0.1.check(named: "verifier")?.features["scored"] == 1 }.count,
+                               failed: evaluated.filter { $0.1.check(named: "verifier")?.features["failed"] == 1 }.count)
+            }
             if json {
                 try Output.printJSON(Report(n: metrics.count, balancedAccuracy: metrics.balancedAccuracy,
                                             precision: metrics.precision, recall: metrics.recall, threshold: chosen,
-                                            judged: judged))
+                                            verifier: verifierReport, checks: checks, kinds: kinds))
             } else {
-                printTable(metrics, evaluated: evaluated, byDecision: judge != nil)
-                if let judged { print("judged by the LLM: \(judged) of \(evaluated.count)") }
+                printTable(metrics, kinds: kinds, checks: checks)
+                if let v = verifierReport {
+                    print("verifier \(v.model): asked on \(v.asked) of \(evaluated.count) lines "
+                        + String(format: "(gate %.2f), scored by log-probabilities on %d", v.gate, v.scored)
+                        + (v.failed > 0 ? ", failed on \(v.failed) (those lines count as rejected)" : ""))
+                    if v.scored < v.asked - v.failed {
+                        print("the server returned no log-probabilities for \(v.asked - v.failed - v.scored) lines: the sampled Yes/No decided them")
+                    }
+                }
             }
+        }
+
+        /// Each check's own pass/fail as a prediction, over the lines it ran on.
+        static func perCheck(_ evaluated: [(LabelledSample, Verdict)]) -> [String: CheckFigures] {
+            var byName: [String: [(passed: Bool, label: Bool)]] = [:]
+            for (sample, verdict) in evaluated {
+                for check in verdict.checks where check.features["asked"] != 0 {
+                    byName[check.name, default: []].append((check.passed, sample.isSupported))
+                }
+            }
+            return byName.mapValues { rows in
+                let m = BinaryMetrics(scores: rows.map { $0.passed ? 1 : 0 }, labels: rows.map(\.label), threshold: 0.5)
+                return CheckFigures(n: m.count, precision: m.precision, recall: m.recall, balancedAccuracy: m.balancedAccuracy)
+            }
+        }
+
+        /// Accuracy of the combined decision per "kind" field.
+        static func perKind(_ evaluated: [(LabelledSample, Verdict)], threshold: Double) -> [String: KindFigures] {
+            Dictionary(grouping: evaluated) { $0.0.extra["kind"] ?? "" }.filter { !$0.key.isEmpty }.mapValues { rows in
+                let correct = rows.filter { ($0.1.score >= threshold) == $0.0.isSupported }.count
+                return KindFigures(n: rows.count, accuracy: Double(correct) / Double(max(rows.count, 1)))
+            }
+        }
+
+        struct CheckFigures: Encodable {
+            var n: Int
+            var precision: Double
+            var recall: Double
+            var balancedAccuracy: Double
+            enum CodingKeys: String, CodingKey {
+                case n, precision, recall
+                case balancedAccuracy = "balanced_accuracy"
+            }
+        }
+
+        struct KindFigures: Encodable {
+            var n: Int
+            var accuracy: Double
+        }
+
+        struct VerifierReport: Encodable {
+            var model: String
+            var gate: Double
+            var asked: Int
+            var scored: Int
+            var failed: Int
         }
 
         /// The `--json` object.
@@ -123,33 +174,35 @@ extension Rag.Eval {
             var precision: Double
             var recall: Double
             var threshold: Double
-            var judged: Int?
+            var verifier: VerifierReport?
+            var checks: [String: CheckFigures]
+            var kinds: [String: KindFigures]
 
             enum CodingKeys: String, CodingKey {
-                case n, precision, recall, threshold, judged
+                case n, precision, recall, threshold, verifier, checks, kinds
                 case balancedAccuracy = "balanced_accuracy"
             }
         }
 
-        private func printTable(_ metrics: BinaryMetrics, evaluated: [(LabelledSample, Verdict)], byDecision: Bool) {
-            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, "
-                + (byDecision ? "decisions of the checks and the judge\n" : String(format: "threshold %.3f\n", metrics.threshold))
+        private func printTable(_ metrics: BinaryMetrics, kinds: [String: KindFigures], checks: [String: CheckFigures]) {
+            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, " + String(format: "threshold %.3f\n", metrics.threshold)
             for (label, value) in [("balanced accuracy", metrics.balancedAccuracy), ("precision", metrics.precision),
                                    ("recall", metrics.recall), ("specificity", metrics.specificity)] {
                 out += label.padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: "%.4f", value) + "\n"
             }
             out += "confusion          TP \(metrics.truePositives)  FP \(metrics.falsePositives)  "
                 + "TN \(metrics.trueNegatives)  FN \(metrics.falseNegatives)\n"
-            let kinds = Dictionary(grouping: evaluated) { $0.0.extra["kind"] ?? "" }
-            if kinds.count > 1 || kinds.keys.first != "" {
+            out += "\ncheck                  n   precision  recall  balanced accuracy\n"
+            for name in checks.keys.sorted() {
+                let c = checks[name]!
+                out += name.padding(toLength: 19, withPad: " ", startingAt: 0)
+                    + String(format: "%5d   %.3f      %.3f   %.3f\n", c.n, c.precision, c.recall, c.balancedAccuracy)
+            }
+            if !kinds.isEmpty {
                 out += "\nkind                   n   correct\n"
                 for kind in kinds.keys.sorted() {
-                    let rows = kinds[kind] ?? []
-                    let correct = rows.filter {
-                        (byDecision ? $0.1.isSupported : $0.1.score >= metrics.threshold) == $0.0.isSupported
-                    }.count
-                    out += (kind.isEmpty ? "(none)" : kind).padding(toLength: 19, withPad: " ", startingAt: 0)
-                        + String(format: "%5d   %.3f\n", rows.count, Double(correct) / Double(max(rows.count, 1)))
+                    out += kind.padding(toLength: 19, withPad: " ", startingAt: 0)
+                        + String(format: "%5d   %.3f\n", kinds[kind]!.n, kinds[kind]!.accuracy)
                 }
             }
             print(out, terminator: "")

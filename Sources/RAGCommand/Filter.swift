@@ -15,7 +15,7 @@ extension Rag {
                 Each line is a JSON object with "question" and "answer", and its context as "context" (a string \
                 or a list of strings) or as "source_chunk_ids" (chunks of --db; the first is the source, which \
                 also enables the round-trip retrieval check). Checks: format, grounding (span, claim alignment, \
-                question fit, round trip), near-duplicate questions (cosine >= --duplicate-threshold with an \
+                question fit, round trip, then the verifier model as in rag generate), near-duplicate questions (cosine >= --duplicate-threshold with an \
                 earlier kept one). Writes the kept lines, each with its "checks", to --out (default \
                 FILE.filtered.jsonl) and the rejected ones with reasons beside it (.rejected.jsonl).
                 """
@@ -26,6 +26,7 @@ extension Rag {
         @Option(help: "Where to write the kept lines.") var out: String?
         @Option(help: "Grounding decision threshold.") var threshold: Double?
         @Option(help: "Near-duplicate cosine threshold.") var duplicateThreshold: Float = 0.95
+        @OptionGroup var verification: VerifierOptions
         @OptionGroup var embedding: EmbedderOptions
         @Flag(help: "Print one JSON object.") var json = false
 
@@ -57,9 +58,13 @@ extension Rag {
 
             var configuration = SupportChecker.Configuration()
             if let threshold { configuration.threshold = threshold }
+            verification.apply(to: &configuration)
+            let connection = try await verification.connect(fallback: nil)
+            defer { connection?.stop() }
             let checker = try SupportChecker(
                 embedder: embedder, configuration: configuration,
-                retriever: retriever.map { RetrieverPassageRanker(retriever: $0) })
+                retriever: retriever.map { RetrieverPassageRanker(retriever: $0) },
+                verifier: connection.map { LanguageModelVerifier(model: $0.client) })
             let verdicts = try await checker.verdicts(for: lines.map {
                 GroundingSample(question: $0.question, answer: $0.answer, passages: $0.context,
                                 sourceChunkID: $0.sourceChunkID.map(String.init))

@@ -37,8 +37,7 @@ extension Rag {
         var sourcesPerSample = 8
         @Option(help: "Seconds one model call may take.") var timeout = 180.0
         @Flag(help: "Use the offline extractive generator even when an LLM is available.") var offline = false
-        @Flag(help: "Ask the LLM to judge samples whose grounding score is uncertain (costs extra calls).")
-        var judge = false
+        @OptionGroup var verification: VerifierOptions
         @Flag(help: "Keep samples without running the grounding checks (provenance and format checks still run).")
         var noGrounding = false
         @Option(help: "Grounding decision threshold (default: the one fixed on the XQuAD development set).")
@@ -54,7 +53,6 @@ extension Rag {
             if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
             if rounds < 0 { throw ValidationError("--rounds must not be negative") }
             if offline && llm != nil { throw ValidationError("--offline and --llm exclude each other") }
-            if judge && offline { throw ValidationError("--judge needs an LLM") }
         }
 
         func run() async throws {
@@ -64,7 +62,11 @@ extension Rag {
             let retriever = try Retriever(store: store, embedder: embedder)
 
             var connection: LanguageModelConnection?
-            defer { connection?.stop() }
+            var verifierConnection: LanguageModelConnection?
+            defer {
+                connection?.stop()
+                verifierConnection?.stop()
+            }
             if !offline {
                 if let llm {
                     connection = try .remote(urls: llm, model: llmModel, keyVariable: llmKeyEnv, concurrency: concurrency,
@@ -84,14 +86,24 @@ extension Rag {
             options.sourcesPerSample = sourcesPerSample
             options.closedBook = closedBook
             options.duplicateThreshold = duplicateThreshold
-            var filter: (any SampleFilter)?
+            var filter: GroundingSampleFilter?
+            var verifierModel: JournaledModel?
+            var checkerConfiguration = SupportChecker.Configuration()
             if !noGrounding {
                 var configuration = SupportChecker.Configuration()
                 if let groundingThreshold { configuration.threshold = groundingThreshold }
                 configuration.answerStyle = definition.answerStyle == .span ? .extractive : .automatic
+                verification.apply(to: &configuration)
+                // Unset --verifier: the local 1.5B model when installed; with --llm servers, those servers; offline, none.
+                verifierConnection = try await verification.connect(
+                    fallback: offline ? "none" : llm, fallbackModel: llmModel, timeout: timeout)
+                verifierModel = verifierConnection.map {
+                    JournaledModel(base: $0.client, journal: StoreJournal(store: store))
+                }
+                checkerConfiguration = configuration
                 let checker = try SupportChecker(
                     embedder: embedder, configuration: configuration, retriever: RetrieverPassageRanker(retriever: retriever),
-                    judge: judge ? model.map { LanguageModelJudge(model: $0) } : nil)
+                    verifier: verifierModel.map { LanguageModelVerifier(model: $0) })
                 filter = GroundingSampleFilter(checker: checker, background: definition.domain,
                                                minimumQuestionCoverage: definition.answerStyle == .sentence ? 0.65 : nil)
             }
@@ -100,6 +112,24 @@ extension Rag {
             let progress = ProgressLine("generate", total: definition.count)
             var (kept, rejected, report) = try await pipeline.run(databasePath: db) { done, _ in progress.update(done) }
             progress.finish(kept.count)
+            if let verifierModel, let filter {
+                report.verification = .init(
+                    model: verifierModel.name, calls: verifierModel.called, replayedCalls: verifierModel.replayed,
+                    promptTokens: verifierModel.promptTokens, seconds: verifierModel.busySeconds,
+                    threshold: checkerConfiguration.verifierThreshold, gate: checkerConfiguration.verifierGate,
+                    asked: filter.tally.asked, scored: filter.tally.scored, failed: filter.tally.failed)
+                if filter.tally.failed > 0 {
+                    log("verifier: \(filter.tally.failed) samples rejected because the verifier failed (see \(DatasetWriter.companionPaths(for: out).rejected))")
+                }
+                if filter.tally.scored < filter.tally.asked - filter.tally.failed {
+                    log("verifier: the server returned no log-probabilities; the sampled Yes/No decided \(filter.tally.asked - filter.tally.failed - filter.tally.scored) samples")
+                }
+            }
+            if report.kept > 0 {
+                let calls = report.modelCalls + report.replayedCalls
+                    + (report.verification.map { $0.calls + $0.replayedCalls } ?? 0)
+                report.callsPerKeptSample = Double(calls) / Double(report.kept)
+            }
             let texts = kept.compactMap { $0.question ?? $0.text }
             if texts.count >= 2 {
                 let vectors = try embedder.embed(texts)
@@ -121,6 +151,14 @@ extension Rag {
             print("kept \(report.kept) of \(report.requested) requested (\(report.generated) generated) in "
                 + String(format: "%.1f s", report.seconds))
             print("model calls: \(report.modelCalls), replayed from journal: \(report.replayedCalls), tokens: \(report.tokens)")
+            if let v = report.verification {
+                print("verifier \(v.model): asked about \(v.asked) samples, \(v.calls) calls (\(v.replayedCalls) replayed), "
+                    + String(format: "%d prompt tokens, %.1f s; P(Yes) threshold %.2f, gate %.2f", v.promptTokens, v.seconds, v.threshold, v.gate)
+                    + (v.failed > 0 ? "; \(v.failed) rejected because the verifier failed" : ""))
+            }
+            if let perKept = report.callsPerKeptSample {
+                print(String(format: "model calls per kept sample (writer and verifier): %.2f", perKept))
+            }
             if report.modelCalls > 0 {
                 print(String(format: "throughput: %.2f samples/min; waiting on the model %.1f%% of the time, rag's own work %.1f%%",
                              report.samplesPerMinute, (1 - report.overheadShare) * 100, report.overheadShare * 100))

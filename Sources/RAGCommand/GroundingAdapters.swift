@@ -5,7 +5,7 @@ import Grounding
 import Retrieval
 
 /// Glue between modules that do not import each other: the grounding checks as the generation pipeline's
-/// filter, retrieval as the checks' round-trip seam, and a language model as their judge.
+/// filter, retrieval as the checks' round-trip seam, and a language model as their verifier.
 
 /// Ranks a chunk among hybrid (or lexical, without an embedder) search results.
 struct RetrieverPassageRanker: PassageRetriever {
@@ -19,44 +19,62 @@ struct RetrieverPassageRanker: PassageRetriever {
     }
 }
 
-/// Asks a language model "is this answer supported?" with the reply constrained to "Yes" or "No" (lower-case
-/// options biased the small local model towards yes; see LLM.md).
-struct LanguageModelJudge: SupportJudge {
+/// Asks a reader model "does the passage answer this question with this answer?" and reads P(Yes) from the
+/// log-probabilities of its first token (see LLM.md), instead of trusting one sampled word.
+///
+/// The prompt puts the passages first and the instruction after them, so that llama.cpp's prompt cache serves
+/// every check on the same chunk from the prefix it has already read. The reply is one token, unconstrained
+/// (any OpenAI-compatible server can take it); when the server sends no log-probabilities, the sampled word
+/// decides and the judgement says it was not scored.
+struct LanguageModelVerifier: AnswerVerifier {
     let model: any LanguageModel
+    var name: String { model.name }
 
-    func judge(question: String, answer: String, context: [String]) async throws -> Bool {
-        let passages = context.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n\n")
-        let prompt = """
-            Context:
-            \(passages)
+    static let system = "You are a careful reader. You check whether a passage really answers a question."
+
+    /// The verification prompt; passages first.
+    static func prompt(question: String, answer: String, passages: [String]) -> String {
+        let context = passages.count == 1 ? passages[0]
+            : passages.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n\n")
+        return """
+            Passage:
+            \(context)
 
             Question: \(question)
             Proposed answer: \(answer)
 
-            Does the context alone state this answer to this question? Reply Yes or No.
+            Does the passage answer this exact question, with the proposed answer? Say No if the question asks \
+            about a person, thing, time, place or condition that the passage does not mention, if the passage \
+            says the opposite, or if the proposed answer answers a different question. Reply Yes or No.
             """
-        let schema: JSONValue = [
-            "type": "object",
-            "properties": ["verdict": ["type": "string", "enum": ["Yes", "No"]]],
-            "required": ["verdict"],
-            "additionalProperties": false,
-        ]
+    }
+
+    func verify(question: String, answer: String, passages: [String]) async throws -> VerifierJudgement {
         let completion = try await model.complete(CompletionRequest(
-            messages: [ChatMessage(.system, "You check answers strictly against the given context."), ChatMessage(.user, prompt)],
-            temperature: 0, maxTokens: 20, seed: 1, jsonSchema: schema))
-        let verdict = (try? JSONValue.parse(completion.text))?["verdict"]?.stringValue
-        guard let verdict else { throw LanguageModelError.malformedResponse(endpoint: "judge", reason: completion.text) }
-        return verdict == "Yes"
+            messages: [ChatMessage(.system, Self.system),
+                       ChatMessage(.user, Self.prompt(question: question, answer: answer, passages: passages))],
+            temperature: 0, maxTokens: 1, seed: 1, topLogprobs: 10))
+        if let probabilities = completion.optionProbabilities(["Yes", "No"]), let yes = probabilities["Yes"] {
+            return VerifierJudgement(probabilityYes: yes, isScored: true, model: completion.model)
+        }
+        let word = completion.text.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).lowercased()
+        if word.hasPrefix("y") || word.hasPrefix("n") {
+            return VerifierJudgement(probabilityYes: word.hasPrefix("y") ? 1 : 0, isScored: false, model: completion.model)
+        }
+        throw LanguageModelError.malformedResponse(
+            endpoint: "verifier", reason: "expected Yes or No, got \"\(completion.text.prefix(80))\"")
     }
 }
 
-/// The grounding checks (span, claim alignment, question fit, round trip, optional judge) as a generation filter.
+/// The grounding checks (span, claim alignment, question fit, round trip, the verifier model) as a generation filter.
 ///
 /// A qa sample passes when the checker judges its answer supported by the passages the model saw; the
 /// round-trip rank of the source chunk is recorded as a difficulty label either way. Unanswerable questions
 /// and classification or extraction samples keep the pipeline's own provenance checks only.
 struct GroundingSampleFilter: SampleFilter {
     let checker: SupportChecker
+    /// Counts what the verifier did, for the report and the card.
+    let tally = VerifierTally()
     /// The task's domain description: names and numbers in it may appear in answers.
     var background: String?
     /// For answers that are quoted source sentences: the least share of the question's content terms the
@@ -71,6 +89,7 @@ struct GroundingSampleFilter: SampleFilter {
             question: question, answer: answer, passages: sample.context.map(\.text),
             sourceChunkID: sample.sourceChunkIDs.first.map(String.init), background: background))
         var outcomes: [CheckOutcome] = []
+        if let check = verdict.check(named: "verifier") { tally.count(check) }
         let details = verdict.checks.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")
         if verdict.isSupported {
             outcomes.append(CheckOutcome(
@@ -99,4 +118,22 @@ struct GroundingSampleFilter: SampleFilter {
         }
         return outcomes
     }
+}
+
+/// Thread-safe counts of the verifier checks a filter saw.
+final class VerifierTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = (asked: 0, scored: 0, failed: 0)
+
+    func count(_ check: CheckResult) {
+        lock.withLock {
+            if check.features["asked"] == 1 { counts.asked += 1 }
+            if check.features["scored"] == 1 { counts.scored += 1 }
+            if check.features["failed"] == 1 { counts.failed += 1 }
+        }
+    }
+
+    var asked: Int { lock.withLock { counts.asked } }
+    var scored: Int { lock.withLock { counts.scored } }
+    var failed: Int { lock.withLock { counts.failed } }
 }

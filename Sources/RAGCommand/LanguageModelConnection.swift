@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Generation
+import Grounding
 
 /// A command's way to a language model: the OpenAI-compatible servers named with `--llm`, or the local
 /// llama.cpp server that rag starts (and its owner stops with ``stop()``).
@@ -26,14 +27,65 @@ struct LanguageModelConnection {
 
     /// Starts the model installed by scripts/install-llm.sh on a free port (check
     /// `LocalLLMServer.isInstalled()` first).
-    static func local(concurrency: Int = 1, timeout: TimeInterval = 120) async throws -> LanguageModelConnection {
-        let server = try await LocalLLMServer(parallel: concurrency)
+    static func local(_ model: LocalLLMServer.Model = .small, concurrency: Int = 1,
+                      timeout: TimeInterval = 120) async throws -> LanguageModelConnection {
+        let server = try await LocalLLMServer(model: model, parallel: concurrency)
         return LanguageModelConnection(
             client: OpenAICompatibleClient(endpoints: [.init(baseURL: server.baseURL, concurrency: concurrency)],
-                                           model: LocalLLMServer.modelName, timeout: timeout),
+                                           model: model.name, timeout: timeout),
             server: server)
     }
 
     /// Stops the local server, if rag started one.
     func stop() { server?.stop() }
+}
+
+/// `--verifier` and `--verifier-model`: the reader model that decides whether kept samples answer their
+/// question, shared by generate, filter and eval grounding so that the three reach the same decision.
+struct VerifierOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The verifier: local (the installed Qwen2.5-Coder-1.5B), an OpenAI-compatible base URL, or none.",
+        valueName: "local|URL|none"))
+    var verifier: String?
+    @Option(help: "Model name to request from a --verifier URL.") var verifierModel = "default"
+    @Option(help: "Word-level score below which the verifier is not asked (default: the built-in gate).")
+    var verifierGate: Double?
+    @Option(help: "Least P(Yes) the verifier must give (default: the one fitted on the development set).")
+    var verifierThreshold: Double?
+
+    func validate() throws {
+        for (name, value) in [("--verifier-gate", verifierGate), ("--verifier-threshold", verifierThreshold)] {
+            if let value, !(0...1).contains(value) { throw ValidationError("\(name) must be in 0...1") }
+        }
+    }
+
+    /// Applies the gate and threshold options to a checker configuration.
+    func apply(to configuration: inout SupportChecker.Configuration) {
+        if let verifierGate { configuration.verifierGate = verifierGate }
+        if let verifierThreshold { configuration.verifierThreshold = verifierThreshold }
+    }
+
+    /// The connection the options name, started when local; nil for none.
+    ///
+    /// - Parameters:
+    ///   - fallback: what an unset `--verifier` means: "local" when the 1.5B model is installed, else "none"
+    ///     (nil), or a caller's choice such as the generator's own servers.
+    ///   - fallbackModel: the model name to request when the fallback is a URL and no --verifier-model is given.
+    func connect(fallback: String?, fallbackModel: String? = nil,
+                 timeout: TimeInterval = 180) async throws -> LanguageModelConnection? {
+        let choice = verifier ?? fallback ?? (LocalLLMServer.isInstalled(.large) ? "local" : "none")
+        switch choice {
+        case "none":
+            return nil
+        case "local":
+            guard LocalLLMServer.isInstalled(.large) else {
+                throw ValidationError("--verifier local: \(LocalLLMServer.Model.large.fileName) is not installed (bash scripts/install-llm.sh)")
+            }
+            Output.log("starting the local verifier (\(LocalLLMServer.Model.large.name))")
+            return try await .local(.large, timeout: timeout)
+        default:
+            let model = verifier == nil && verifierModel == "default" ? fallbackModel ?? verifierModel : verifierModel
+            return try .remote(urls: choice, model: model, timeout: timeout)
+        }
+    }
 }

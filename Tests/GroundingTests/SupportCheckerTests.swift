@@ -1,16 +1,31 @@
 import Testing
 import Grounding
 
-/// Judge band, round-trip seam and configuration checks.
+/// Verifier gate and decision, round-trip seam and configuration checks.
 @Suite struct SupportCheckerTests {
-    struct FixedJudge: SupportJudge {
-        var answer: Bool
-        func judge(question: String, answer: String, context: [String]) async throws -> Bool { self.answer }
+    /// A scripted verifier (a fake for control flow): always gives `probability`, and counts its calls.
+    final class ScriptedVerifier: AnswerVerifier, @unchecked Sendable {
+        let probability: Double
+        let isScored: Bool
+        private(set) var calls = 0
+        var name: String { "scripted" }
+        init(probability: Double, isScored: Bool = true) {
+            self.probability = probability
+            self.isScored = isScored
+        }
+        func verify(question: String, answer: String, passages: [String]) async throws -> VerifierJudgement {
+            calls += 1
+            return VerifierJudgement(probabilityYes: probability, isScored: isScored, model: name)
+        }
     }
 
-    struct FailingJudge: SupportJudge {
+    /// A verifier whose server is down (a fault no real server shows on demand).
+    struct FailingVerifier: AnswerVerifier {
         struct Down: Error {}
-        func judge(question: String, answer: String, context: [String]) async throws -> Bool { throw Down() }
+        var name: String { "down" }
+        func verify(question: String, answer: String, passages: [String]) async throws -> VerifierJudgement {
+            throw Down()
+        }
     }
 
     /// An in-memory retriever: the source chunk is found at a fixed rank, or not at all.
@@ -24,30 +39,37 @@ import Grounding
     let sample = GroundingSample(question: "How many points did the Panthers defense surrender?", answer: "308",
                                  passages: [Fixtures.panthers], sourceChunkID: "chunk-7")
 
-    @Test func judgeDecidesOnlyInsideTheBand() async throws {
-        var configuration = SupportChecker.Configuration()
-        configuration.judgeBand = JudgeBand(lower: 0, upper: 1.01)
-        let asked = try SupportChecker(embedder: Fixtures.hashing, configuration: configuration,
-                                       judge: FixedJudge(answer: false))
-        let judged = try await asked.verdict(for: sample)
-        #expect(judged.decidedBy == .judge && !judged.isSupported)
-        #expect(judged.check(named: "judge")?.passed == false)
+    @Test func theVerifierDecidesSamplesThatPassTheGate() async throws {
+        let no = ScriptedVerifier(probability: 0.2)
+        let rejected = try await SupportChecker(embedder: Fixtures.hashing, verifier: no).verdict(for: sample)
+        #expect(no.calls == 1)
+        #expect(rejected.decidedBy == .verifier && !rejected.isSupported && rejected.score == 0.2)
+        #expect(rejected.check(named: "verifier")?.passed == false)
 
-        configuration.judgeBand = JudgeBand(lower: 0, upper: 0.01)
-        let notAsked = try SupportChecker(embedder: Fixtures.hashing, configuration: configuration,
-                                          judge: FixedJudge(answer: false))
-        let checked = try await notAsked.verdict(for: sample)
-        #expect(checked.decidedBy == .checks && checked.isSupported)
-        #expect(checked.check(named: "judge") == nil)
+        let yes = ScriptedVerifier(probability: 0.9)
+        let kept = try await SupportChecker(embedder: Fixtures.hashing, verifier: yes).verdict(for: sample)
+        #expect(kept.decidedBy == .verifier && kept.isSupported && kept.score == 0.9)
+        #expect(kept.threshold == SupportChecker.defaultVerifierThreshold)
     }
 
-    @Test func aFailingJudgeLeavesTheChecksDecision() async throws {
+    @Test func belowTheGateTheVerifierIsNotAsked() async throws {
         var configuration = SupportChecker.Configuration()
-        configuration.judgeBand = JudgeBand(lower: 0, upper: 1.01)
-        let checker = try SupportChecker(embedder: Fixtures.hashing, configuration: configuration, judge: FailingJudge())
+        configuration.verifierGate = 1
+        let verifier = ScriptedVerifier(probability: 1)
+        let checker = try SupportChecker(embedder: Fixtures.hashing, configuration: configuration, verifier: verifier)
+        let gated = try await checker.verdict(for: GroundingSample(
+            question: "Who won the 1998 chess olympiad?", answer: "308", passages: [Fixtures.panthers]))
+        #expect(verifier.calls == 0)
+        #expect(!gated.isSupported && gated.decidedBy == .checks)
+        #expect(gated.check(named: "verifier")?.features["asked"] == 0)
+    }
+
+    @Test func aFailingVerifierRejectsTheSample() async throws {
+        let checker = try SupportChecker(embedder: Fixtures.hashing, verifier: FailingVerifier())
         let result = try await checker.verdict(for: sample)
-        #expect(result.decidedBy == .checks && result.isSupported)
-        #expect(result.check(named: "judge")?.reason.contains("judge failed") == true)
+        #expect(!result.isSupported)
+        #expect(result.check(named: "verifier")?.reason.contains("verifier failed") == true)
+        #expect(result.check(named: "verifier")?.features["failed"] == 1)
     }
 
     @Test func roundTripScoresByRank() async throws {
