@@ -52,6 +52,32 @@ import FoundationNetworking
         #expect(try await server.calls("drop") == 2)
     }
 
+    /// P(Yes) is read from the first token's alternatives; a server that sends none gives no probabilities,
+    /// so the caller knows to fall back to the sampled word.
+    @Test func readsOptionProbabilitiesFromLogprobs() async throws {
+        let server = try await FakeServer()
+        var scored = request
+        scored.topLogprobs = 10
+        let verdict = try await server.client("logprobs").complete(scored)
+        let probabilities = try #require(verdict.optionProbabilities(["Yes", "No"]))
+        let no = exp(-0.4) + exp(-3.0), yes = exp(-1.2)
+        #expect(abs(probabilities["Yes"]! - yes / (yes + no)) < 1e-9)
+        #expect(abs(probabilities["No"]! - no / (yes + no)) < 1e-9)
+        let plain = try await server.client("ok").complete(scored)
+        #expect(plain.tokenAlternatives == nil && plain.optionProbabilities(["Yes", "No"]) == nil)
+    }
+
+    @Test func aConnectionDroppedEveryTimeEndsAsUnreachable() async throws {
+        let server = try await FakeServer()
+        await #expect {
+            try await server.client("dropall", retries: 1).complete(request)
+        } throws: { error in
+            guard case .unreachable? = error as? LanguageModelError else { return false }
+            return true
+        }
+        #expect(try await server.calls("dropall") == 2)
+    }
+
     @Test func givesUpWithTheEndpointAndStatus() async throws {
         let server = try await FakeServer()
         await #expect {

@@ -159,6 +159,39 @@ import Testing
         _ = try Self.checkSpans(output: dir + "/out.jsonl", db: db)
     }
 
+    /// The real verifier (Qwen2.5-Coder-1.5B through the local llama.cpp server) on lines of the SQuAD-2.0-style
+    /// development set: every line is scored from log-probabilities, and questions the passage answers get a
+    /// higher P(Yes), on average, than questions edited to be unanswerable.
+    @Test func theLocalVerifierScoresAnswerableAboveUnanswerable() async throws {
+        try #require(LocalLLMServer.isInstalled(.large), "the 1.5B model is not installed: run bash scripts/install-llm.sh")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rag-verify-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let all = try String(contentsOf: Self.repository.appendingPathComponent("Benchmarks/grounding/squad2_dev.jsonl"),
+                             encoding: .utf8).split(separator: "\n")
+        let test = all.filter { $0.contains(#""split": "test""#) }
+        let lines = test.filter { $0.contains(#""supported": true"#) }.prefix(5)
+            + test.filter { $0.contains(#""supported": false"#) }.prefix(5)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/set.jsonl", atomically: true, encoding: .utf8)
+        let run = try await Self.rag(["eval", "grounding", "--data", dir + "/set.jsonl", "--embedder", "hash",
+                                      "--verifier", "local", "--verifier-gate", "0", "--verdicts", dir + "/v.jsonl", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try Self.report(run)
+        let verifier = try #require(report["verifier"] as? [String: Any])
+        #expect(verifier["asked"] as? Int == 10 && verifier["scored"] as? Int == 10 && verifier["failed"] as? Int == 0)
+        #expect((report["checks"] as? [String: Any])?["verifier"] != nil)
+        var yes: [Bool: [Double]] = [:]
+        for line in try String(contentsOfFile: dir + "/v.jsonl", encoding: .utf8).split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let checks = try #require(object["checks"] as? [[String: Any]])
+            let verdict = try #require(checks.first { $0["name"] as? String == "verifier" })
+            yes[object["supported"] as? Bool ?? false, default: []].append(verdict["score"] as? Double ?? -1)
+        }
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(max(values.count, 1)) }
+        #expect(yes[true]?.count == 5 && yes[false]?.count == 5)
+        #expect(mean(yes[true] ?? []) > mean(yes[false] ?? []), "\(yes)")
+    }
+
     /// `rag filter` on labelled lines of the XQuAD development set: what it keeps is supported, and it rejects
     /// most of what is not.
     @Test func filterKeepsSupportedLinesOfAnOutsideDataset() async throws {

@@ -8,6 +8,8 @@ The first path segment picks the behaviour of POST /<mode>/v1/chat/completions:
   garbage   HTTP 200 whose body is not JSON, every time
   500       HTTP 500 every time
   400       HTTP 400 every time (must not be retried)
+  logprobs  a one-token verdict "No" with top_logprobs (No -0.4, Yes -1.2, " no" -3.0, "Maybe" -4.0)
+  dropall   closes the connection without answering, every time
 GET /count/<mode> returns how many chat calls <mode> received. Prints its port on the first line of stdout.
 It stops by itself after 120 seconds.
 """
@@ -69,6 +71,16 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.close()
             else:
                 self.reply(200, json.dumps(COMPLETION))
+        elif mode == "logprobs":
+            tops = [{"token": "No", "logprob": -0.4}, {"token": "Yes", "logprob": -1.2},
+                    {"token": " no", "logprob": -3.0}, {"token": "Maybe", "logprob": -4.0}]
+            body = {"model": "fake", "usage": {"prompt_tokens": 5, "completion_tokens": 1},
+                    "choices": [{"message": {"role": "assistant", "content": "No"}, "finish_reason": "length",
+                                 "logprobs": {"content": [{"token": "No", "logprob": -0.4, "top_logprobs": tops}]}}]}
+            self.reply(200, json.dumps(body))
+        elif mode == "dropall":
+            self.close_connection = True
+            self.connection.close()
         elif mode == "garbage":
             self.reply(200, "this is not json {")
         elif mode == "500":
