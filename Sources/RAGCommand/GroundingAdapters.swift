@@ -55,11 +55,11 @@ struct LanguageModelVerifier: AnswerVerifier {
                        ChatMessage(.user, Self.prompt(question: question, answer: answer, passages: passages))],
             temperature: 0, maxTokens: 1, seed: 1, topLogprobs: 10))
         if let probabilities = completion.optionProbabilities(["Yes", "No"]), let yes = probabilities["Yes"] {
-            return VerifierJudgement(probabilityYes: yes, isScored: true, model: completion.model)
+            return VerifierJudgement(probabilityYes: yes, isScored: true, model: model.name)
         }
         let word = completion.text.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).lowercased()
         if word.hasPrefix("y") || word.hasPrefix("n") {
-            return VerifierJudgement(probabilityYes: word.hasPrefix("y") ? 1 : 0, isScored: false, model: completion.model)
+            return VerifierJudgement(probabilityYes: word.hasPrefix("y") ? 1 : 0, isScored: false, model: model.name)
         }
         throw LanguageModelError.malformedResponse(
             endpoint: "verifier", reason: "expected Yes or No, got \"\(completion.text.prefix(80))\"")
