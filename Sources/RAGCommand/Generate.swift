@@ -88,7 +88,6 @@ extension Rag {
             options.duplicateThreshold = duplicateThreshold
             var filter: GroundingSampleFilter?
             var verifierModel: JournaledModel?
-            var checkerConfiguration = SupportChecker.Configuration()
             if !noGrounding {
                 var configuration = SupportChecker.Configuration()
                 if let groundingThreshold { configuration.threshold = groundingThreshold }
@@ -100,7 +99,6 @@ extension Rag {
                 verifierModel = verifierConnection.map {
                     JournaledModel(base: $0.client, journal: StoreJournal(store: store))
                 }
-                checkerConfiguration = configuration
                 let checker = try SupportChecker(
                     embedder: embedder, configuration: configuration, retriever: RetrieverPassageRanker(retriever: retriever),
                     verifier: verifierModel.map { LanguageModelVerifier(model: $0) })
@@ -116,7 +114,8 @@ extension Rag {
                 report.verification = .init(
                     model: verifierModel.name, calls: verifierModel.called, replayedCalls: verifierModel.replayed,
                     promptTokens: verifierModel.promptTokens, seconds: verifierModel.busySeconds,
-                    threshold: checkerConfiguration.verifierThreshold, gate: checkerConfiguration.verifierGate,
+                    threshold: filter.checker.configuration.verifierThreshold,
+                    gate: filter.checker.configuration.verifierGate,
                     asked: filter.tally.asked, scored: filter.tally.scored, failed: filter.tally.failed)
                 if filter.tally.failed > 0 {
                     log("verifier: \(filter.tally.failed) samples rejected because the verifier failed (see \(DatasetWriter.companionPaths(for: out).rejected))")
