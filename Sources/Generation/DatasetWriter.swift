@@ -56,8 +56,16 @@ public enum DatasetWriter {
         md += "\n## Verification\n\n"
         if let v = report.verification {
             md += "Every qa sample that passed the word-level checks (combined score ≥ \(format(v.gate)), the gate) was read by "
-                + "`\(v.model)`, which did not write it, and kept only when its P(Yes) to \"does the passage answer this "
+                + "`\(v.model)`" + (v.model == report.model ? " (the writer, in a fresh conversation that sees only the passage)"
+                    : ", which did not write it") + ", and kept only when its P(Yes) to \"does the passage answer this "
                 + "exact question, with the proposed answer?\" reached \(format(v.threshold)).\n\n"
+            if let agreement = v.agreementThreshold {
+                md += "Each sample it accepted then went through round-trip answering: the same model answered the question "
+                    + "from the passage without seeing the sample's answer, and the sample was kept only when the two agree "
+                    + "(token F1, or for a sentence answer the share of the reader's phrase found in it in order, at least "
+                    + "\(format(agreement))). \(v.roundTrips) questions were answered this way; \(v.roundTripRejected) "
+                    + "were rejected for a disagreeing answer.\n\n"
+            }
             md += "| measure | value |\n|---|---:|\n"
             md += "| samples asked | \(v.asked) |\n| scored from log-probabilities | \(v.scored) |\n| verifier failures (rejected) | \(v.failed) |\n"
             md += "| calls made / replayed | \(v.calls) / \(v.replayedCalls) |\n| prompt tokens | \(v.promptTokens) |\n"

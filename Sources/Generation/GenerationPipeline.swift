@@ -92,9 +92,18 @@ public struct GenerationReport: Sendable, Codable {
         public var asked: Int
         public var scored: Int
         public var failed: Int
+        /// Round-trip answering: the least agreement (nil when off), the samples whose question the reader
+        /// answered itself, and those rejected because its answer disagreed (or it found none).
+        public var agreementThreshold: Double?
+        public var roundTrips: Int
+        public var roundTripRejected: Int
 
         public init(model: String, calls: Int, replayedCalls: Int, promptTokens: Int, seconds: Double,
-                    threshold: Double, gate: Double, asked: Int, scored: Int, failed: Int) {
+                    threshold: Double, gate: Double, asked: Int, scored: Int, failed: Int,
+                    agreementThreshold: Double? = nil, roundTrips: Int = 0, roundTripRejected: Int = 0) {
+            self.agreementThreshold = agreementThreshold
+            self.roundTrips = roundTrips
+            self.roundTripRejected = roundTripRejected
             self.model = model
             self.calls = calls
             self.replayedCalls = replayedCalls
@@ -111,6 +120,9 @@ public struct GenerationReport: Sendable, Codable {
             case model, calls, seconds, threshold, gate, asked, scored, failed
             case replayedCalls = "replayed_calls"
             case promptTokens = "prompt_tokens"
+            case agreementThreshold = "agreement_threshold"
+            case roundTrips = "round_trips"
+            case roundTripRejected = "round_trip_rejected"
         }
     }
 
@@ -461,12 +473,20 @@ public final class GenerationPipeline: @unchecked Sendable {
     func build(_ slot: SampleSlot, reply: JSONValue, generator: String, model: String) -> GeneratedSample {
         var fields: [String: JSONValue] = [:]
         let evidence = reply["evidence"]?.stringValue ?? ""
+        var slot = slot
         switch task.kind {
         case .qa:
             fields["question"] = .string((reply["question"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
-            if let focus = slot.focusText, task.answerStyle == .sentence, task.prompts["instructions"] == nil {
-                // Answer-aware generation: the source statement is the answer, quoted.
-                fields["answer"] = .string(focus)
+            if slot.focus != nil, task.answerStyle == .sentence, task.prompts["instructions"] == nil {
+                // Span-first generation: the source statement is the answer, quoted, and the phrase of it the
+                // question was written for is kept as its short answer. A phrase the model took from another
+                // sentence of the source makes that sentence the answer: the question was written for it.
+                if let phrase = reply["answer_span"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
+                   let (sentence, span) = Self.anchor(phrase, focus: slot.focus!, in: slot.context[0].text) {
+                    slot.focus = sentence
+                    fields["answer_span"] = .string(span)
+                }
+                fields["answer"] = .string(slot.focusText ?? "")
             } else {
                 fields["answer"] = .string((reply["answer"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
             }
@@ -508,6 +528,11 @@ public final class GenerationPipeline: @unchecked Sendable {
             sample.checks = formatChecks(
                 question: fields["question"]?.stringValue ?? "", answer: fields["answer"]?.stringValue ?? "",
                 type: slot.target, spans: spans)
+            if reply["answer_span"] != nil {
+                sample.checks += Self.spanFirstChecks(question: fields["question"]?.stringValue ?? "",
+                                                 span: fields["answer_span"]?.stringValue,
+                                                 sentence: fields["answer"]?.stringValue ?? "")
+            }
         case .classification:
             let label = fields["label"]?.stringValue ?? ""
             let text = fields["text"]?.stringValue ?? ""
@@ -528,6 +553,53 @@ public final class GenerationPipeline: @unchecked Sendable {
             ]
         }
         return sample
+    }
+
+    /// Where a span-first answer phrase lies: the focus sentence when it is there, else the one sentence of
+    /// `text` that holds it; with the phrase as written in the text. Nil when neither holds it.
+    public static func anchor(_ phrase: String, focus: Range<Int>, in text: String) -> (Range<Int>, String)? {
+        let characters = Array(text)
+        guard !phrase.isEmpty, focus.upperBound <= characters.count else { return nil }
+        func find(in range: Range<Int>) -> String? {
+            let part = String(characters[range])
+            if let match = SpanLocator.locate(phrase, in: part) { return String(Array(part)[match.range]) }
+            return part.contains(phrase) ? phrase : nil
+        }
+        if let span = find(in: focus) { return (focus, span) }
+        for sentence in ExtractiveGenerator.sentences(in: text) where sentence != focus {
+            let words = characters[sentence].split(whereSeparator: \.isWhitespace).count
+            guard (6...60).contains(words), !characters[sentence].contains("\n"), let span = find(in: sentence)
+            else { continue }
+            return (sentence, span)
+        }
+        return nil
+    }
+
+    /// Span-first generation: the answer phrase was copied from the source, is a phrase rather than the whole
+    /// sentence, and the question does not contain it (a question holding its answer tests nothing).
+    public static func spanFirstChecks(question: String, span: String?, sentence: String) -> [CheckOutcome] {
+        guard let span else {
+            return [CheckOutcome(name: "answer_span_located", passed: false, score: 0,
+                                 reason: "the answer phrase is not a phrase of the source passage")]
+        }
+        func words(_ text: String) -> [Substring] { text.lowercased().split { !$0.isLetter && !$0.isNumber } }
+        let spanWords = words(span), questionWords = words(question)
+        // A "phrase" that is (nearly) the whole sentence lets any question that retells the sentence through
+        // round-trip answering: the reader copies the sentence back.
+        let sentenceWords = words(sentence).count
+        if sentenceWords >= 10, Double(spanWords.count) >= 0.75 * Double(sentenceWords) {
+            return [CheckOutcome(name: "answer_span_located", passed: false, score: 0,
+                                 reason: "the answer phrase is the whole sentence, not the part that answers")]
+        }
+        let contained = !spanWords.isEmpty && questionWords.count >= spanWords.count
+            && (0...(questionWords.count - spanWords.count)).contains {
+                Array(questionWords[$0..<($0 + spanWords.count)]) == spanWords
+            }
+        return [
+            CheckOutcome(name: "answer_span_located", passed: true, score: 1, reason: "ok"),
+            CheckOutcome(name: "question_contains_answer", passed: !contained, score: contained ? 0 : 1,
+                         reason: contained ? "the question contains its answer phrase \"\(span)\"" : "ok"),
+        ]
     }
 
     /// Completeness and provenance: a real question, an answer within bounds, and located support.

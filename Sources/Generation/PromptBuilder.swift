@@ -69,10 +69,15 @@ public struct PromptBuilder: Sendable {
             switch check.name {
             case "format", "unanswerable_form", "label_matches_target": hint = check.reason
             case "evidence_located": hint = "the evidence was not copied word for word from the passages"
+            case "answer_span_located": hint = "the answer_span must be a short phrase copied exactly from the sentence, not the whole sentence"
+            case "question_contains_answer": hint = "the question contained its own answer; ask without giving it away"
             case "unparseable_output": hint = "the reply was not the requested JSON"
             case "unsupported_verifier":
                 hint = "a reader of the passage did not find that it answers this question with this answer; "
                     + "ask a question whose answer is exactly what the passage states"
+            case "unsupported_answer_round_trip":
+                hint = "a reader who answered the question from the passage gave a different answer; ask a "
+                    + "question that only this sentence answers"
             case "unsupported_claims", "unsupported_score":
                 hint = "the answer states things the passages do not say; answer only with what they state"
             case "unsupported_span": hint = "the answer is not a phrase of the passages"
@@ -117,8 +122,29 @@ public struct PromptBuilder: Sendable {
         return [ChatMessage(.system, system), ChatMessage(.user, user)]
     }
 
+    /// Span-first generation (sentence answers): what the answer phrase is, and what the question asks.
+    static let spanFirstInstructions: [TaskDefinition.QuestionType: (span: String, question: String)] = [
+        .factoid: ("the fact it states: a name, number, setting, default, place, time or reason",
+                   "one factual question"),
+        .definition: ("what it says a thing it names is, does or is for",
+                      "one question asking what that thing is, does or is for, naming the thing"),
+        .procedural: ("the command, option, file or action it says to use for a task",
+                      "one question asking how to do that task, naming the task"),
+    ]
+
     private func focusedInstructions(for slot: SampleSlot) -> String {
         let type = TaskDefinition.QuestionType(rawValue: slot.target) ?? .factoid
+        if task.answerStyle == .sentence {
+            let (span, question) = Self.spanFirstInstructions[type] ?? Self.spanFirstInstructions[.factoid]!
+            return """
+                First copy from this sentence the shortest phrase that states \(span), as "answer_span". \
+                Then write \(question) whose complete answer is exactly that phrase, as "question".
+                Rules:
+                - The question must make sense on its own to someone who has not read the sentence: name its subject; never mention "the passage", "the sentence", "the context", "we" or "us".
+                - The question must not contain the answer phrase.
+                Reply as {"answer_span": ..., "question": ...}.
+                """
+        }
         let what = Self.focusedInstructions[type] ?? Self.focusedInstructions[.factoid]!
         var rules = """
             Write \(what).
@@ -128,7 +154,7 @@ public struct PromptBuilder: Sendable {
             """
         switch task.answerStyle {
         case .sentence:
-            rules += "\nReply as {\"question\": ...}."
+            break
         case .span:
             rules += "\n- \"answer\": the shortest phrase of the sentence that answers the question, copied exactly."
             rules += "\nReply as {\"question\": ..., \"answer\": ...}."
@@ -184,10 +210,11 @@ public struct PromptBuilder: Sendable {
         func string(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
         switch task.kind {
         case .qa where slot.focus != nil && task.prompts["instructions"] == nil && task.answerStyle == .sentence:
+            // Keys are sent sorted, so the model writes the answer phrase before the question it answers.
             return [
                 "type": "object",
-                "properties": ["question": string(250)],
-                "required": ["question"],
+                "properties": ["answer_span": string(160), "question": string(250)],
+                "required": ["answer_span", "question"],
                 "additionalProperties": false,
             ]
         case .qa where slot.focus != nil && task.prompts["instructions"] == nil:

@@ -29,3 +29,26 @@ public struct VerifierJudgement: Sendable, Equatable {
         self.model = model
     }
 }
+
+/// The reader's own answer to a question, given without seeing the intended answer (round-trip answering,
+/// Alberti et al. 2019): a phrase copied from the passages, or none when it found the question unanswerable.
+public struct ReaderAnswer: Sendable, Equatable {
+    /// The reader's answer; nil when it said the passages do not answer the question.
+    public var text: String?
+    /// The reading model's name.
+    public var model: String
+
+    /// Creates an answer.
+    public init(text: String?, model: String) {
+        self.text = text
+        self.model = model
+    }
+}
+
+/// A verifier that can also answer questions itself, for the round-trip check (``AnswerRoundTrip``).
+public protocol QuestionAnswerer: AnswerVerifier {
+    /// The reader's answer to `question` from `passages` alone.
+    ///
+    /// - Throws: transport failures and unparseable replies; the checker then rejects the sample.
+    func answer(question: String, passages: [String]) async throws -> ReaderAnswer
+}

@@ -11,10 +11,14 @@ public struct GroundingSample: Sendable, Equatable, Codable {
     /// What the whole dataset is about (a task's domain, "PostgreSQL 15 administration"): names and numbers
     /// found here are not counted as missing from the context, since an answer may name its domain.
     public var background: String?
+    /// The phrase of a sentence answer that the question asks for (span-first generation), if known: round-trip
+    /// answering then compares the reader's answer with it by token F1 instead of with the whole sentence.
+    public var shortAnswer: String?
 
     /// Creates a sample.
     public init(question: String, answer: String, passages: [String], sourceChunkID: String? = nil,
-                background: String? = nil) {
+                background: String? = nil, shortAnswer: String? = nil) {
+        self.shortAnswer = shortAnswer
         self.question = question
         self.answer = answer
         self.passages = passages

@@ -24,6 +24,11 @@ extension SupportChecker {
         /// With an ``AnswerVerifier``: the combined score of the word-level checks below which a sample is
         /// rejected without asking the model (a cheap gate; the verifier decides the rest).
         public var verifierGate: Double = SupportChecker.defaultVerifierGate
+        /// With a verifier that answers questions (``QuestionAnswerer``): whether a sample the verifier accepts
+        /// must also survive round-trip answering, the reader's own answer agreeing with the sample's.
+        public var answerRoundTrip = true
+        /// The least ``AnswerRoundTrip/agreement(reader:answer:)`` at which the reader's answer agrees.
+        public var answerAgreementThreshold: Double = SupportChecker.defaultAnswerAgreementThreshold
         /// Rank within which the round-trip check must find the source chunk.
         public var roundTripDepth = 10
 
@@ -86,6 +91,7 @@ extension SupportChecker {
             try unit(threshold, "threshold")
             try unit(verifierThreshold, "verifierThreshold")
             try unit(verifierGate, "verifierGate")
+            try unit(answerAgreementThreshold, "answerAgreementThreshold")
             try unit(lexicalWeight, "lexicalWeight")
             try unit(competitiveFitWeight + absoluteFitWeight, "competitiveFitWeight + absoluteFitWeight")
             guard fragmentWordLimit >= 1 else {

@@ -23,6 +23,9 @@ public final class SupportChecker: Sendable {
     public static let defaultVerifierThreshold = 0.56
     /// The word-level gate before a verifier call (see ``Configuration/verifierGate``).
     public static let defaultVerifierGate = 0.1
+    /// The least agreement of the reader's own answer with the sample's (see
+    /// ``Configuration/answerAgreementThreshold``).
+    public static let defaultAnswerAgreementThreshold = 0.3
 
     /// The checker's parameters.
     public let configuration: Configuration
@@ -82,6 +85,28 @@ public final class SupportChecker: Sendable {
         return verdicts
     }
 
+    /// Round-trip answering: the reader answers the question without the sample's answer, and the two must
+    /// agree. A reader that fails rejects the sample, as the verifier does.
+    private func answerRoundTrip(_ answerer: any QuestionAnswerer, sample: GroundingSample) async -> CheckResult {
+        let name = "answer_round_trip"
+        let threshold = configuration.answerAgreementThreshold
+        do {
+            let reader = try await answerer.answer(question: sample.question, passages: sample.passages)
+            let agreement = AnswerRoundTrip.agreement(reader: reader.text, answer: sample.shortAnswer ?? sample.answer)
+            let passed = agreement >= threshold
+            let said = reader.text.map { "\"\($0.prefix(120))\"" } ?? "that the passages do not answer the question"
+            return CheckResult(
+                name: name, passed: passed, score: agreement,
+                reason: "\(reader.model) answered \(said); "
+                    + String(format: "agreement %.2f %@ %.2f", agreement, passed ? ">=" : "<", threshold),
+                features: ["asked": 1, "unanswerable": reader.text == nil ? 1 : 0])
+        } catch {
+            return CheckResult(name: name, passed: false, score: 0,
+                               reason: "the reader failed, so the sample is not kept: \(error)",
+                               features: ["asked": 1, "failed": 1])
+        }
+    }
+
     /// Runs the checks on an analysed sample and combines them.
     private func verdict(for analysis: SampleAnalysis, sample: GroundingSample) async throws -> Verdict {
         let spanCheck = SpanCheck(configuration: configuration)
@@ -127,6 +152,11 @@ public final class SupportChecker: Sendable {
                         name: "verifier", passed: isSupported, score: p,
                         reason: "\(judgement.model): \(how)" + (isSupported ? "" : String(format: " below %.2f", threshold)),
                         features: ["asked": 1, "scored": judgement.isScored ? 1 : 0, "word_score": wordScore]))
+                    if isSupported, configuration.answerRoundTrip, let answerer = verifier as? any QuestionAnswerer {
+                        let roundTrip = await answerRoundTrip(answerer, sample: sample)
+                        checks.append(roundTrip)
+                        isSupported = roundTrip.passed
+                    }
                 } catch {
                     isSupported = false
                     checks.append(CheckResult(name: "verifier", passed: false, score: 0,

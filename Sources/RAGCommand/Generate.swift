@@ -36,6 +36,11 @@ extension Rag {
         @Option(help: "Most sources tried per requested sample before stopping with a shortfall.")
         var sourcesPerSample = 8
         @Option(help: "Seconds one model call may take.") var timeout = 180.0
+        @Option(help: ArgumentHelp(
+            "The local model that writes samples: large (Qwen2.5-Coder-1.5B, the default when installed; the "
+                + "verifier then shares its server and prompt cache) or small (0.5B: faster, and its drafts fail "
+                + "more checks).", valueName: "small|large"))
+        var writer: String?
         @Flag(help: "Use the offline extractive generator even when an LLM is available.") var offline = false
         @OptionGroup var verification: VerifierOptions
         @Flag(help: "Keep samples without running the grounding checks (provenance and format checks still run).")
@@ -53,6 +58,15 @@ extension Rag {
             if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
             if rounds < 0 { throw ValidationError("--rounds must not be negative") }
             if offline && llm != nil { throw ValidationError("--offline and --llm exclude each other") }
+            if let writer, !["small", "large"].contains(writer) {
+                throw ValidationError("--writer must be small or large, got \(writer)")
+            }
+        }
+
+        /// The installed local model that writes: --writer's, or the 1.5B model when installed, else the 0.5B.
+        func localWriter() -> LocalLLMServer.Model? {
+            if let writer { return LocalLLMServer.Model.allCases.first { ($0 == .large) == (writer == "large") } }
+            return [.large, .small].first { LocalLLMServer.isInstalled($0) }
         }
 
         func run() async throws {
@@ -63,6 +77,7 @@ extension Rag {
 
             var connection: LanguageModelConnection?
             var verifierConnection: LanguageModelConnection?
+            var sharedVerifier = false
             defer {
                 connection?.stop()
                 verifierConnection?.stop()
@@ -71,9 +86,14 @@ extension Rag {
                 if let llm {
                     connection = try .remote(urls: llm, model: llmModel, keyVariable: llmKeyEnv, concurrency: concurrency,
                                              timeout: timeout)
-                } else if LocalLLMServer.isInstalled() {
-                    log("starting the local llama.cpp server (\(LocalLLMServer.modelName))")
-                    connection = try await .local(concurrency: concurrency, timeout: timeout)
+                } else if let local = localWriter() {
+                    // One server serves writer and verifier when they are the same model: all cores, one cache.
+                    let shared = local == .large && (verification.verifier ?? "local") == "local" && !noGrounding
+                    log("starting the local llama.cpp server (\(local.name))")
+                    connection = try await .local(local, concurrency: concurrency,
+                                                  threads: shared ? ProcessInfo.processInfo.activeProcessorCount : 1,
+                                                  timeout: timeout)
+                    sharedVerifier = shared
                 } else {
                     log("no LLM configured and none installed (bash scripts/install-llm.sh): using the offline extractive generator")
                 }
@@ -94,10 +114,14 @@ extension Rag {
                 configuration.answerStyle = definition.answerStyle == .span ? .extractive : .automatic
                 verification.apply(to: &configuration)
                 // Unset --verifier: the local 1.5B model when installed; with --llm servers, those servers; offline, none.
-                verifierConnection = try await verification.connect(
-                    fallback: offline ? "none" : llm, fallbackModel: llmModel, timeout: timeout)
-                verifierModel = verifierConnection.map {
-                    JournaledModel(base: $0.client, journal: StoreJournal(store: store))
+                if sharedVerifier, let connection {
+                    verifierModel = JournaledModel(base: connection.client, journal: StoreJournal(store: store))
+                } else {
+                    verifierConnection = try await verification.connect(
+                        fallback: offline ? "none" : llm, fallbackModel: llmModel, timeout: timeout)
+                    verifierModel = verifierConnection.map {
+                        JournaledModel(base: $0.client, journal: StoreJournal(store: store))
+                    }
                 }
                 let checker = try SupportChecker(
                     embedder: embedder, configuration: configuration, retriever: RetrieverPassageRanker(retriever: retriever),
@@ -116,7 +140,10 @@ extension Rag {
                     promptTokens: verifierModel.promptTokens, seconds: verifierModel.busySeconds,
                     threshold: filter.checker.configuration.verifierThreshold,
                     gate: filter.checker.configuration.verifierGate,
-                    asked: filter.tally.asked, scored: filter.tally.scored, failed: filter.tally.failed)
+                    asked: filter.tally.asked, scored: filter.tally.scored, failed: filter.tally.failed,
+                    agreementThreshold: filter.checker.configuration.answerRoundTrip
+                        ? filter.checker.configuration.answerAgreementThreshold : nil,
+                    roundTrips: filter.tally.roundTrips, roundTripRejected: filter.tally.roundTripRejected)
                 if filter.tally.failed > 0 {
                     log("verifier: \(filter.tally.failed) samples rejected because the verifier failed (see \(DatasetWriter.companionPaths(for: out).rejected))")
                 }
@@ -154,6 +181,11 @@ extension Rag {
                 print("verifier \(v.model): asked about \(v.asked) samples, \(v.calls) calls (\(v.replayedCalls) replayed), "
                     + String(format: "%d prompt tokens, %.1f s; P(Yes) threshold %.2f, gate %.2f", v.promptTokens, v.seconds, v.threshold, v.gate)
                     + (v.failed > 0 ? "; \(v.failed) rejected because the verifier failed" : ""))
+                if let agreement = v.agreementThreshold {
+                    print("round trip: the verifier answered \(v.roundTrips) accepted questions itself; "
+                        + "\(v.roundTripRejected) rejected for an answer that disagrees"
+                        + String(format: " (agreement below %.2f)", agreement))
+                }
             }
             if let perKept = report.callsPerKeptSample {
                 print(String(format: "model calls per kept sample (writer and verifier): %.2f", perKept))

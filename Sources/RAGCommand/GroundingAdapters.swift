@@ -66,6 +66,45 @@ struct LanguageModelVerifier: AnswerVerifier {
     }
 }
 
+extension LanguageModelVerifier: QuestionAnswerer {
+    /// What the reader says when the passages do not answer the question.
+    static let unanswerable = "unanswerable"
+
+    /// The round-trip prompt; passages first, and no proposed answer.
+    static func readerPrompt(question: String, passages: [String]) -> String {
+        let context = passages.count == 1 ? passages[0]
+            : passages.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n\n")
+        return """
+            Passage:
+            \(context)
+
+            Question: \(question)
+
+            Answer the question with the shortest phrase copied exactly from the passage. If the passage does not \
+            answer this exact question (it asks about a person, thing, time, place or condition the passage does \
+            not mention, or the passage says otherwise), answer "\(unanswerable)". Reply as {"answer": ...}.
+            """
+    }
+
+    func answer(question: String, passages: [String]) async throws -> ReaderAnswer {
+        let completion = try await model.complete(CompletionRequest(
+            // The verifier's system message and passage block: the server's prompt cache then serves this call
+            // from the P(Yes) call's prefix, up to the question.
+            messages: [ChatMessage(.system, Self.system),
+                       ChatMessage(.user, Self.readerPrompt(question: question, passages: passages))],
+            temperature: 0, maxTokens: 96, seed: 1,
+            jsonSchema: ["type": "object", "properties": ["answer": ["type": "string", "maxLength": 240]],
+                         "required": ["answer"], "additionalProperties": false]))
+        guard let text = (try? JSONValue.parse(completion.text))?["answer"]?.stringValue else {
+            throw LanguageModelError.malformedResponse(
+                endpoint: "reader", reason: "expected {\"answer\": ...}, got \"\(completion.text.prefix(80))\"")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let said = trimmed.lowercased().trimmingCharacters(in: .punctuationCharacters)
+        return ReaderAnswer(text: said == Self.unanswerable || trimmed.isEmpty ? nil : trimmed, model: model.name)
+    }
+}
+
 /// The grounding checks (span, claim alignment, question fit, round trip, the verifier model) as a generation filter.
 ///
 /// A qa sample passes when the checker judges its answer supported by the passages the model saw; the
@@ -87,9 +126,11 @@ struct GroundingSampleFilter: SampleFilter {
         else { return [] }
         let verdict = try await checker.verdict(for: GroundingSample(
             question: question, answer: answer, passages: sample.context.map(\.text),
-            sourceChunkID: sample.sourceChunkIDs.first.map(String.init), background: background))
+            sourceChunkID: sample.sourceChunkIDs.first.map(String.init), background: background,
+            shortAnswer: sample.fields["answer_span"]?.stringValue))
         var outcomes: [CheckOutcome] = []
         if let check = verdict.check(named: "verifier") { tally.count(check) }
+        if let check = verdict.check(named: "answer_round_trip") { tally.countRoundTrip(check) }
         let details = verdict.checks.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")
         if verdict.isSupported {
             outcomes.append(CheckOutcome(
@@ -123,7 +164,15 @@ struct GroundingSampleFilter: SampleFilter {
 /// Thread-safe counts of the verifier checks a filter saw.
 final class VerifierTally: @unchecked Sendable {
     private let lock = NSLock()
-    private var counts = (asked: 0, scored: 0, failed: 0)
+    private var counts = (asked: 0, scored: 0, failed: 0, roundTrips: 0, roundTripRejected: 0)
+
+    func countRoundTrip(_ check: CheckResult) {
+        lock.withLock {
+            counts.roundTrips += 1
+            if !check.passed { counts.roundTripRejected += 1 }
+            if check.features["failed"] == 1 { counts.failed += 1 }
+        }
+    }
 
     func count(_ check: CheckResult) {
         lock.withLock {
@@ -136,4 +185,6 @@ final class VerifierTally: @unchecked Sendable {
     var asked: Int { lock.withLock { counts.asked } }
     var scored: Int { lock.withLock { counts.scored } }
     var failed: Int { lock.withLock { counts.failed } }
+    var roundTrips: Int { lock.withLock { counts.roundTrips } }
+    var roundTripRejected: Int { lock.withLock { counts.roundTripRejected } }
 }

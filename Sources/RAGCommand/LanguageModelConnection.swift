@@ -27,9 +27,10 @@ struct LanguageModelConnection {
 
     /// Starts the model installed by scripts/install-llm.sh on a free port (check
     /// `LocalLLMServer.isInstalled()` first).
-    static func local(_ model: LocalLLMServer.Model = .small, concurrency: Int = 1,
+    /// - Parameter threads: CPU threads of the server (1 when another server shares the cores).
+    static func local(_ model: LocalLLMServer.Model = .small, concurrency: Int = 1, threads: Int = 1,
                       timeout: TimeInterval = 120) async throws -> LanguageModelConnection {
-        let server = try await LocalLLMServer(model: model, parallel: concurrency)
+        let server = try await LocalLLMServer(model: model, parallel: concurrency, threads: threads)
         return LanguageModelConnection(
             client: OpenAICompatibleClient(endpoints: [.init(baseURL: server.baseURL, concurrency: concurrency)],
                                            model: model.name, timeout: timeout),
@@ -52,9 +53,15 @@ struct VerifierOptions: ParsableArguments {
     var verifierGate: Double?
     @Option(help: "Least P(Yes) the verifier must give (default: the one fitted on the development set).")
     var verifierThreshold: Double?
+    @Option(help: ArgumentHelp(
+        "Round-trip answering: the verifier also answers each accepted question without seeing its answer, "
+            + "and the two must agree to at least this token-F1 / containment (0 turns it off; default: the "
+            + "built-in threshold).", valueName: "agreement"))
+    var answerAgreement: Double?
 
     func validate() throws {
-        for (name, value) in [("--verifier-gate", verifierGate), ("--verifier-threshold", verifierThreshold)] {
+        for (name, value) in [("--verifier-gate", verifierGate), ("--verifier-threshold", verifierThreshold),
+                              ("--answer-agreement", answerAgreement)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name) must be in 0...1") }
         }
     }
@@ -63,6 +70,10 @@ struct VerifierOptions: ParsableArguments {
     func apply(to configuration: inout SupportChecker.Configuration) {
         if let verifierGate { configuration.verifierGate = verifierGate }
         if let verifierThreshold { configuration.verifierThreshold = verifierThreshold }
+        if let answerAgreement {
+            configuration.answerRoundTrip = answerAgreement > 0
+            configuration.answerAgreementThreshold = answerAgreement
+        }
     }
 
     /// The connection the options name, started when local; nil for none.
@@ -71,7 +82,8 @@ struct VerifierOptions: ParsableArguments {
     ///   - fallback: what an unset `--verifier` means: "local" when the 1.5B model is installed, else "none"
     ///     (nil), or a caller's choice such as the generator's own servers.
     ///   - fallbackModel: the model name to request when the fallback is a URL and no --verifier-model is given.
-    func connect(fallback: String?, fallbackModel: String? = nil,
+    ///   - threads: CPU threads of a local verifier server.
+    func connect(fallback: String?, fallbackModel: String? = nil, threads: Int = 1,
                  timeout: TimeInterval = 180) async throws -> LanguageModelConnection? {
         let choice = verifier ?? fallback ?? (LocalLLMServer.isInstalled(.large) ? "local" : "none")
         switch choice {
@@ -82,7 +94,7 @@ struct VerifierOptions: ParsableArguments {
                 throw ValidationError("--verifier local: \(LocalLLMServer.Model.large.fileName) is not installed (bash scripts/install-llm.sh)")
             }
             Output.log("starting the local verifier (\(LocalLLMServer.Model.large.name))")
-            return try await .local(.large, timeout: timeout)
+            return try await .local(.large, threads: threads, timeout: timeout)
         default:
             let model = verifier == nil && verifierModel == "default" ? fallbackModel ?? verifierModel : verifierModel
             return try .remote(urls: choice, model: model, timeout: timeout)

@@ -101,7 +101,7 @@ import Testing
         let task = try Self.writeTask(dir, count: 3, types: "factoid: 2, procedural: 1")
         // The grounding filter is tested on its own; here it would make the 0.5B model's run long and its
         // length unpredictable, and this test is about provenance and the journal.
-        let arguments = ["--db", db, "--out", dir + "/out.jsonl", "--no-grounding", "--sources-per-sample", "4",
+        let arguments = ["--db", db, "--out", dir + "/out.jsonl", "--no-grounding", "--sources-per-sample", "4", "--writer", "small",
                          "--closed-book", "--json"]
         let first = try await Self.rag(["generate", "--task", task] + arguments)
         #expect(first.status == 0, "\(first.stderr)")
@@ -137,7 +137,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let task = try Self.writeTask(dir, count: 4, types: "factoid: 3, definition: 1")
         let arguments = ["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl", "--no-grounding",
-                         "--sources-per-sample", "4", "--json"]
+                         "--sources-per-sample", "4", "--writer", "small", "--json"]
         let process = try Subprocess(Self.ragBinary, arguments)
         let store = try CorpusStore(path: db, create: false)
         // Polled on a thread of its own: a cooperative pool busy with other tests could let the run finish first.

@@ -11,6 +11,28 @@ import Testing
         value. This usually makes sense because a null value can be considered to represent unknown data.
         """
 
+    @Test func spanFirstAnswersAreAnchoredToTheSentenceThatHoldsTheirPhrase() throws {
+        let characters = Array(Self.paragraph)
+        let first = 0..<(characters.firstIndex(of: ".")! + 1)
+        let same = GenerationPipeline.anchor("a default value", focus: first, in: Self.paragraph)
+        #expect(same?.0 == first && same?.1 == "a default value")
+        // The model took its phrase from another sentence: that sentence becomes the answer.
+        let other = try #require(GenerationPipeline.anchor("the null value", focus: first, in: Self.paragraph)?.0)
+        let sentence = String(characters[other])
+        #expect(sentence.hasPrefix("If no default value is declared"), "\(sentence)")
+        #expect(GenerationPipeline.anchor("a primary key", focus: first, in: Self.paragraph) == nil)
+
+        let passed = GenerationPipeline.spanFirstChecks(
+            question: "What is a column's default when none is declared?", span: "the null value", sentence: sentence)
+        #expect(passed.allSatisfy { $0.passed })
+        let leaked = GenerationPipeline.spanFirstChecks(
+            question: "Is the null value the default of a column?", span: "the null value", sentence: sentence)
+        #expect(leaked.first { !$0.passed }?.name == "question_contains_answer")
+        let whole = GenerationPipeline.spanFirstChecks(question: "What happens?", span: sentence, sentence: sentence)
+        #expect(whole.first { !$0.passed }?.name == "answer_span_located")
+        #expect(GenerationPipeline.spanFirstChecks(question: "What?", span: nil, sentence: sentence).first?.passed == false)
+    }
+
     @Test func focusStatementsAreCompleteSentencesThatStandAlone() throws {
         let characters = Array(Self.paragraph)
         for type in [TaskDefinition.QuestionType.factoid, .definition, .procedural] {

@@ -28,6 +28,21 @@ import Grounding
         }
     }
 
+    /// A scripted reader (a fake for control flow): always accepts, then answers the question with `reply`.
+    final class ScriptedReader: QuestionAnswerer, @unchecked Sendable {
+        let reply: String?
+        private(set) var questions: [String] = []
+        var name: String { "scripted-reader" }
+        init(reply: String?) { self.reply = reply }
+        func verify(question: String, answer: String, passages: [String]) async throws -> VerifierJudgement {
+            VerifierJudgement(probabilityYes: 0.9, isScored: true, model: name)
+        }
+        func answer(question: String, passages: [String]) async throws -> ReaderAnswer {
+            questions.append(question)
+            return ReaderAnswer(text: reply, model: name)
+        }
+    }
+
     /// An in-memory retriever: the source chunk is found at a fixed rank, or not at all.
     struct FixedRankRetriever: PassageRetriever {
         var rank: Int?
@@ -70,6 +85,41 @@ import Grounding
         #expect(!result.isSupported)
         #expect(result.check(named: "verifier")?.reason.contains("verifier failed") == true)
         #expect(result.check(named: "verifier")?.features["failed"] == 1)
+    }
+
+    @Test func aReaderWhoseAnswerDisagreesRejectsTheSample() async throws {
+        let agreeing = ScriptedReader(reply: "just 308 points")
+        let kept = try await SupportChecker(embedder: Fixtures.hashing, verifier: agreeing).verdict(for: sample)
+        #expect(agreeing.questions == [sample.question])
+        #expect(kept.isSupported && kept.check(named: "answer_round_trip")?.passed == true)
+
+        let elsewhere = ScriptedReader(reply: "Kawann Short")
+        let rejected = try await SupportChecker(embedder: Fixtures.hashing, verifier: elsewhere).verdict(for: sample)
+        #expect(!rejected.isSupported && rejected.check(named: "answer_round_trip")?.score == 0)
+
+        let unanswerable = ScriptedReader(reply: nil)
+        let none = try await SupportChecker(embedder: Fixtures.hashing, verifier: unanswerable).verdict(for: sample)
+        #expect(!none.isSupported && none.check(named: "answer_round_trip")?.features["unanswerable"] == 1)
+
+        var configuration = SupportChecker.Configuration()
+        configuration.answerRoundTrip = false
+        let off = ScriptedReader(reply: nil)
+        let unchecked = try await SupportChecker(embedder: Fixtures.hashing, configuration: configuration, verifier: off)
+            .verdict(for: sample)
+        #expect(off.questions.isEmpty && unchecked.isSupported)
+    }
+
+    @Test func agreementIsTokenF1ForSpansAndContainmentForSentences() {
+        #expect(AnswerRoundTrip.agreement(reader: "308", answer: "308") == 1)
+        #expect(AnswerRoundTrip.agreement(reader: "The 308 points", answer: "308 points") == 1)
+        #expect(AnswerRoundTrip.agreement(reader: "308", answer: "308 points") == 1)
+        #expect(abs(AnswerRoundTrip.agreement(reader: "just 308 points", answer: "308") - 0.5) < 1e-9)
+        #expect(AnswerRoundTrip.agreement(reader: nil, answer: "308") == 0)
+        let sentence = "The Panthers defense gave up just 308 points, ranking sixth in the league."
+        // A phrase of the cited sentence lies inside it; the same words out of order do not.
+        #expect(AnswerRoundTrip.agreement(reader: "ranking sixth in the league", answer: sentence) == 1)
+        #expect(AnswerRoundTrip.agreement(reader: "league sixth ranking", answer: sentence) < 0.5)
+        #expect(AnswerRoundTrip.agreement(reader: "Kawann Short", answer: sentence) == 0)
     }
 
     @Test func roundTripScoresByRank() async throws {

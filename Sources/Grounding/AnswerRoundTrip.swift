@@ -1,0 +1,49 @@
+/// Whether a reader's own answer to a question agrees with the sample's answer (round-trip answering).
+///
+/// Both are compared as bags of normalised words (``WordTokenizer`` keys, articles dropped, as SQuAD's
+/// evaluation normalises). A short answer (a span) agrees by token F1, as SQuAD scores spans. A sentence
+/// answer agrees when the reader's phrase lies inside it: the longest run of the phrase's words that the
+/// sentence contains in order, as a share of the phrase. The score is the larger of the two, so a reader phrase that is the whole sentence, a part of it
+/// or the same span all agree; a phrase from another sentence, or none, does not.
+public enum AnswerRoundTrip {
+    /// The agreement of `reader` with `answer`, in [0, 1]; 0 when the reader found no answer.
+    public static func agreement(reader: String?, answer: String) -> Double {
+        guard let reader else { return 0 }
+        let readerWords = words(reader), answerWords = words(answer)
+        guard !readerWords.isEmpty, !answerWords.isEmpty else { return 0 }
+        var remaining: [String: Int] = [:]
+        for word in answerWords { remaining[word, default: 0] += 1 }
+        var common = 0
+        for word in readerWords where remaining[word, default: 0] > 0 {
+            remaining[word]! -= 1
+            common += 1
+        }
+        guard common > 0 else { return 0 }
+        let precision = Double(common) / Double(readerWords.count)
+        let recall = Double(common) / Double(answerWords.count)
+        let f1 = 2 * precision * recall / (precision + recall)
+        // Containment counts only for answers longer than the reader's phrase; a reader who says more than the
+        // answer is held to F1.
+        guard answerWords.count > readerWords.count else { return f1 }
+        return max(f1, Double(longestCommonRun(readerWords, answerWords)) / Double(readerWords.count))
+    }
+
+    /// The length of the longest run of consecutive words that `a` and `b` share.
+    static func longestCommonRun(_ a: [String], _ b: [String]) -> Int {
+        var previous = [Int](repeating: 0, count: b.count + 1), best = 0
+        for i in 1...a.count {
+            var current = [Int](repeating: 0, count: b.count + 1)
+            for j in 1...b.count where a[i - 1] == b[j - 1] {
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+            }
+            previous = current
+        }
+        return best
+    }
+
+    /// The normalised words of `text`: token keys without articles.
+    static func words(_ text: String) -> [String] {
+        WordTokenizer.tokens(in: text).map(\.key).filter { !Lexicon.articles.contains($0) }
+    }
+}
