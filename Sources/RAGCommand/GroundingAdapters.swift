@@ -32,15 +32,17 @@ struct LanguageModelVerifier: AnswerVerifier {
 
     static let system = "You are a careful reader. You check whether a passage really answers a question."
 
-    /// The verification prompt; passages first.
-    static func prompt(question: String, answer: String, passages: [String]) -> String {
+    /// The start both prompts share, passages first: the server's prompt cache serves the second call on the
+    /// same sample from the first one's prefix, up to here.
+    static func opening(question: String, passages: [String]) -> String {
         let context = passages.count == 1 ? passages[0]
             : passages.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n\n")
-        return """
-            Passage:
-            \(context)
+        return "Passage:\n\(context)\n\nQuestion: \(question)\n"
+    }
 
-            Question: \(question)
+    /// The verification prompt; passages first.
+    static func prompt(question: String, answer: String, passages: [String]) -> String {
+        opening(question: question, passages: passages) + """
             Proposed answer: \(answer)
 
             Does the passage answer this exact question, with the proposed answer? Say No if the question asks \
@@ -72,13 +74,7 @@ extension LanguageModelVerifier: QuestionAnswerer {
 
     /// The round-trip prompt; passages first, and no proposed answer.
     static func readerPrompt(question: String, passages: [String]) -> String {
-        let context = passages.count == 1 ? passages[0]
-            : passages.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n\n")
-        return """
-            Passage:
-            \(context)
-
-            Question: \(question)
+        opening(question: question, passages: passages) + """
 
             Answer the question with the shortest phrase copied exactly from the passage. If the passage does not \
             answer this exact question (it asks about a person, thing, time, place or condition the passage does \
