@@ -65,6 +65,12 @@ public enum DatasetWriter {
                     + "(token F1, or for a sentence answer the share of the reader's phrase found in it in order, at least "
                     + "\(format(agreement))). \(v.roundTrips) questions were answered this way; \(v.roundTripRejected) "
                     + "were rejected for a disagreeing answer.\n\n"
+                if let confidence = v.readerConfidence {
+                    md += "The reader answered first: a disagreeing answer rejected the sample with one call, and "
+                        + "\(v.keptOnReader) samples whose answer agreed, from a reader whose probability of answering "
+                        + "at all (rather than \"unanswerable\", from log-probabilities) was at least \(format(confidence)), "
+                        + "were kept without the P(Yes) call.\n\n"
+                }
             }
             md += "| measure | value |\n|---|---:|\n"
             md += "| samples asked | \(v.asked) |\n| scored from log-probabilities | \(v.scored) |\n| verifier failures (rejected) | \(v.failed) |\n"

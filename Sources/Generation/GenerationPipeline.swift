@@ -30,6 +30,9 @@ public struct GenerationOptions: Sendable {
     public var duplicateThreshold: Float = 0.95
     /// Ask the model each kept question without context and tag the samples it answers anyway.
     public var closedBook = false
+    /// Span-first qa: statements of the source drafted in one writer call. The drafts that pass the format
+    /// checks go to the verifier in order until one is kept, so a rejected draft costs no new writer call.
+    public var draftsPerCall = 3
 
     public init() {}
 }
@@ -97,10 +100,17 @@ public struct GenerationReport: Sendable, Codable {
         public var agreementThreshold: Double?
         public var roundTrips: Int
         public var roundTripRejected: Int
+        /// Reader first: the least P(answerable) at which an agreeing answer is kept without the P(Yes) call
+        /// (nil when P(Yes) is always asked), and the samples kept that way.
+        public var readerConfidence: Double?
+        public var keptOnReader: Int
 
         public init(model: String, calls: Int, replayedCalls: Int, promptTokens: Int, seconds: Double,
                     threshold: Double, gate: Double, asked: Int, scored: Int, failed: Int,
-                    agreementThreshold: Double? = nil, roundTrips: Int = 0, roundTripRejected: Int = 0) {
+                    agreementThreshold: Double? = nil, roundTrips: Int = 0, roundTripRejected: Int = 0,
+                    readerConfidence: Double? = nil, keptOnReader: Int = 0) {
+            self.readerConfidence = readerConfidence
+            self.keptOnReader = keptOnReader
             self.agreementThreshold = agreementThreshold
             self.roundTrips = roundTrips
             self.roundTripRejected = roundTripRejected
@@ -123,6 +133,8 @@ public struct GenerationReport: Sendable, Codable {
             case agreementThreshold = "agreement_threshold"
             case roundTrips = "round_trips"
             case roundTripRejected = "round_trip_rejected"
+            case readerConfidence = "reader_confidence"
+            case keptOnReader = "kept_on_reader"
         }
     }
 
@@ -259,10 +271,10 @@ public final class GenerationPipeline: @unchecked Sendable {
             for _ in 0..<workers {
                 group.addTask { [self] in
                     while let slot = await state.nextSlot() {
-                        let sample = try await self.attempt(slot)
-                        let vector = sample.isAccepted ? try self.dedupVector(sample) : nil
+                        let samples = try await self.attempt(slot)
+                        let vector = samples.last?.isAccepted == true ? try self.dedupVector(samples.last!) : nil
                         let next = await state.finish(
-                            slot, sample: sample, vector: vector, duplicateThreshold: self.options.duplicateThreshold,
+                            slot, samples: samples, vector: vector, duplicateThreshold: self.options.duplicateThreshold,
                             maxRounds: self.options.maxRounds)
                         progress(next.kept, self.task.count)
                     }
@@ -352,34 +364,57 @@ public final class GenerationPipeline: @unchecked Sendable {
 
     // MARK: One attempt
 
-    private func attempt(_ slot: SampleSlot) async throws -> GeneratedSample {
+    /// One writer call for `slot` and the checks of what it wrote: the samples tried, in order. Every one but
+    /// the last was rejected; the last is kept or rejected. Batched drafts are checked in order until one passes.
+    private func attempt(_ slot: SampleSlot) async throws -> [GeneratedSample] {
         var slot = slot
         if model != nil, task.kind == .qa, task.prompts["instructions"] == nil,
            let type = TaskDefinition.QuestionType(rawValue: slot.target),
            [.factoid, .definition, .procedural].contains(type) {
-            // Each refinement round asks about the next-best statement of the same source. A focused question
+            // Each refinement round asks about the next-best statements of the same source. A focused question
             // needs only its source passage: with retrieved neighbours in the prompt the small local model
             // drifted to them (and read twice as many tokens).
             let candidates = FocusSelection.candidates(in: slot.context[0].text, for: type)
+            if candidates.isEmpty, task.answerStyle == .sentence {
+                // Without a statement that stands alone the writer composes its own "answer" sentence, which
+                // no source sentence states; the slot moves to the next source without a model call.
+                return [GeneratedSample(
+                    id: sampleID(slot), fields: [:], type: slot.target, sourceChunkIDs: [slot.context[0].chunkID],
+                    spans: [], generator: "llm", model: model?.name ?? "",
+                    checks: [CheckOutcome(name: Self.noFocusStatement, passed: false, score: 0,
+                                          reason: "no sentence of the source states a \(type.rawValue) fact on its own")],
+                    round: slot.round, context: slot.context)]
+            }
             if !candidates.isEmpty {
-                slot.focus = candidates[slot.round % candidates.count]
+                let perCall = task.answerStyle == .sentence ? max(1, min(options.draftsPerCall, candidates.count)) : 1
+                slot.drafts = (0..<perCall).map { candidates[(slot.round * perCall + $0) % candidates.count] }
+                slot.focus = slot.drafts[0]
+                if perCall == 1 { slot.drafts = [] }
                 slot.context = [slot.context[0]]
             }
         }
         if slot.context.count == 1, slot.focus == nil {
             slot.context = try context(for: slot.context[0], target: slot.target)
         }
-        var sample: GeneratedSample
+        let drafts: [GeneratedSample]
         if let model {
-            sample = try await modelSample(slot, model: model)
+            drafts = try await modelSamples(slot, model: model)
         } else {
-            sample = extractiveSample(slot)
+            drafts = [extractiveSample(slot)]
         }
-        if sample.checks.allSatisfy(\.passed), let filter {
-            sample.checks += try await filter.check(sample)
+        var tried: [GeneratedSample] = []
+        for var sample in drafts {
+            if sample.checks.allSatisfy(\.passed), let filter {
+                sample.checks += try await filter.check(sample)
+            }
+            tried.append(sample)
+            if sample.isAccepted { break }
         }
-        return sample
+        return tried
     }
+
+    /// The check that rejects a source with no statement to ask about (not refined: the next source is tried).
+    static let noFocusStatement = "no_focus_statement"
 
     /// The source passage plus retrieved neighbours within the word budget; for multi-hop and comparison
     /// questions the second passage comes from another document when one is related.
@@ -413,7 +448,8 @@ public final class GenerationPipeline: @unchecked Sendable {
         "\(task.seed)-\(slot.index)-\(slot.round)"
     }
 
-    private func modelSample(_ slot: SampleSlot, model: JournaledModel) async throws -> GeneratedSample {
+    /// The writer's reply for `slot` as samples: one, or one per batched draft (the first carries the usage).
+    private func modelSamples(_ slot: SampleSlot, model: JournaledModel) async throws -> [GeneratedSample] {
         let messages = prompts.messages(for: slot)
         let schema = prompts.schema(for: slot)
         var lastError = ""
@@ -432,17 +468,33 @@ public final class GenerationPipeline: @unchecked Sendable {
                 lastError = "reply is not a JSON object: \(completion.text.prefix(120))"
                 continue
             }
-            var sample = build(slot, reply: json, generator: "llm", model: model.name)
-            sample.fields["_usage"] = .array([.number(Double(usage.0)), .number(Double(usage.1))])
-            return sample
+            var samples: [GeneratedSample]
+            if slot.isBatchedDraft {
+                guard case let .array(items)? = json["drafts"], !items.isEmpty else {
+                    lastError = "reply has no \"drafts\" list: \(completion.text.prefix(120))"
+                    continue
+                }
+                samples = zip(slot.drafts, items).enumerated().map { i, pair in
+                    var draft = slot
+                    draft.focus = pair.0
+                    draft.drafts = []
+                    var sample = build(draft, reply: pair.1, generator: "llm", model: model.name)
+                    if i > 0 { sample.id += ".\(i)" }
+                    return sample
+                }
+            } else {
+                samples = [build(slot, reply: json, generator: "llm", model: model.name)]
+            }
+            samples[0].fields["_usage"] = .array([.number(Double(usage.0)), .number(Double(usage.1))])
+            return samples
         }
         var sample = GeneratedSample(
-            id: sampleID(slot), fields: ["_usage": .array([.number(Double(usage.0)), .number(Double(usage.1))])],
+            id: sampleID(slot), fields: [:],
             type: slot.target, sourceChunkIDs: slot.context.map(\.chunkID), spans: [], generator: "llm", model: model.name,
             checks: [CheckOutcome(name: "unparseable_output", passed: false, score: 0, reason: lastError)],
             round: slot.round, context: slot.context)
         sample.fields["_usage"] = .array([.number(Double(usage.0)), .number(Double(usage.1))])
-        return sample
+        return [sample]
     }
 
     private func extractiveSample(_ slot: SampleSlot) -> GeneratedSample {
@@ -568,7 +620,9 @@ public final class GenerationPipeline: @unchecked Sendable {
         if let span = find(in: focus) { return (focus, span) }
         for sentence in ExtractiveGenerator.sentences(in: text) where sentence != focus {
             let words = characters[sentence].split(whereSeparator: \.isWhitespace).count
-            guard (6...60).contains(words), !characters[sentence].contains("\n"), let span = find(in: sentence)
+            // The sentence becomes the answer, so it must stand alone as a focus statement does.
+            guard (6...60).contains(words), !characters[sentence].contains("\n"),
+                  !FocusSelection.dependsOnSurroundings(String(characters[sentence])), let span = find(in: sentence)
             else { continue }
             return (sentence, span)
         }
@@ -584,13 +638,8 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
         func words(_ text: String) -> [Substring] { text.lowercased().split { !$0.isLetter && !$0.isNumber } }
         let spanWords = words(span), questionWords = words(question)
-        // A "phrase" that is (nearly) the whole sentence lets any question that retells the sentence through
-        // round-trip answering: the reader copies the sentence back.
-        let sentenceWords = words(sentence).count
-        if sentenceWords >= 10, Double(spanWords.count) >= 0.75 * Double(sentenceWords) {
-            return [CheckOutcome(name: "answer_span_located", passed: false, score: 0,
-                                 reason: "the answer phrase is the whole sentence, not the part that answers")]
-        }
+        // A "phrase" that is (nearly) the whole sentence is kept: the round trip then only asks that the
+        // reader's phrase lie inside it, and the verifier's P(Yes) is always asked for an answer that long.
         let contained = !spanWords.isEmpty && questionWords.count >= spanWords.count
             && (0...(questionWords.count - spanWords.count)).contains {
                 Array(questionWords[$0..<($0 + spanWords.count)]) == spanWords
@@ -712,18 +761,23 @@ actor RunState {
         keptCount[target, default: 0] + inFlight[target, default: 0] < quotas[target, default: 0]
     }
 
-    /// Records a finished attempt; queues a refinement when it was rejected and rounds remain.
+    /// Records a finished attempt (its samples in the order tried; all but the last rejected); queues a
+    /// refinement when the last was rejected and rounds remain.
     func finish(
-        _ slot: SampleSlot, sample: GeneratedSample, vector: [Float]?, duplicateThreshold: Float, maxRounds: Int
+        _ slot: SampleSlot, samples: [GeneratedSample], vector: [Float]?, duplicateThreshold: Float, maxRounds: Int
     ) -> (kept: Int, pending: Int) {
         inFlight[slot.target, default: 0] -= 1
-        var sample = sample
-        if case let .array(u)? = sample.fields.removeValue(forKey: "_usage"), u.count == 2,
-           case let .number(p) = u[0], case let .number(c) = u[1]
-        {
-            usage.prompt += Int(p)
-            usage.completion += Int(c)
+        var samples = samples
+        for i in samples.indices {
+            if case let .array(u)? = samples[i].fields.removeValue(forKey: "_usage"), u.count == 2,
+               case let .number(p) = u[0], case let .number(c) = u[1]
+            {
+                usage.prompt += Int(p)
+                usage.completion += Int(c)
+            }
         }
+        guard var sample = samples.popLast() else { return (kept.count, pending.count) }
+        rejected += samples
         if sample.isAccepted {
             sample.checks.append(duplicateCheck(sample, vector: vector, threshold: duplicateThreshold))
         }
@@ -742,8 +796,9 @@ actor RunState {
             rejected.append(over)
         } else {
             rejected.append(sample)
-            let failed = sample.checks.filter { !$0.passed }
-            let retryable = sample.generator != "extractive"  // rules would only repeat themselves
+            let failed = (samples + [sample]).flatMap { $0.checks.filter { !$0.passed } }
+            // Rules would only repeat themselves, and a source without a statement to ask about has none later.
+            let retryable = sample.generator != "extractive" && !failed.contains { $0.name == GenerationPipeline.noFocusStatement }
             if retryable, slot.round < maxRounds, needs(slot.target) {
                 var retry = slot
                 retry.round += 1

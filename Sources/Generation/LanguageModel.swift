@@ -48,9 +48,12 @@ public struct Completion: Sendable, Codable, Equatable {
     /// For each generated token, its most likely alternatives (token text and natural-log probability), when
     /// the request asked for ``CompletionRequest/topLogprobs`` and the server returned them; nil otherwise.
     public var tokenAlternatives: [[TokenLogprob]]?
+    /// The generated tokens' texts, aligned with ``tokenAlternatives`` (same condition).
+    public var tokens: [String]?
 
     public init(text: String, model: String, promptTokens: Int, completionTokens: Int, finishReason: String? = nil,
-                tokenAlternatives: [[TokenLogprob]]? = nil) {
+                tokenAlternatives: [[TokenLogprob]]? = nil, tokens: [String]? = nil) {
+        self.tokens = tokens
         self.text = text
         self.model = model
         self.promptTokens = promptTokens
@@ -82,6 +85,21 @@ public struct Completion: Sendable, Codable, Equatable {
             if total > 0 {
                 return Dictionary(uniqueKeysWithValues: zip(options, mass.map { $0 / total }))
             }
+        }
+        return nil
+    }
+
+    /// The alternatives at the token that starts the value of the JSON string field `key` in the reply (the
+    /// first token past `"key": "`): how sure the model was of how its answer begins. Nil without tokens.
+    public func alternatives(atValueOf key: String) -> [TokenLogprob]? {
+        guard let tokens, let tokenAlternatives, tokens.count == tokenAlternatives.count else { return nil }
+        let text = tokens.joined()
+        guard let match = text.range(of: #"\{\s*"\#(key)"\s*:\s*""#, options: .regularExpression) else { return nil }
+        let valueStart = text.distance(from: text.startIndex, to: match.upperBound)
+        var consumed = 0
+        for (i, token) in tokens.enumerated() {
+            consumed += token.count
+            if consumed > valueStart { return tokenAlternatives[i] }
         }
         return nil
     }

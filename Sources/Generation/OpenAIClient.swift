@@ -162,7 +162,11 @@ public final class OpenAICompatibleClient: LanguageModel, @unchecked Sendable {
                 "json_schema": ["name": "sample", "strict": true, "schema": schema],
             ]
         }
-        return try JSONEncoder().encode(JSONValue.object(body))
+        // Sorted keys: a JSON schema's properties then reach the server in a fixed order, and llama.cpp's
+        // grammar makes the model write them in that order (span-first replies depend on it).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(JSONValue.object(body))
     }
 
     private func send(_ body: Data, to url: URL) async throws -> Completion {
@@ -211,11 +215,13 @@ public final class OpenAICompatibleClient: LanguageModel, @unchecked Sendable {
                 return TokenLogprob(token: token, logprob: logprob)
             }
         }
+        let tokens = choice["logprobs"]?["content"]?.arrayValue?.map { $0["token"]?.stringValue ?? "" }
         return Completion(
             text: content, model: json["model"]?.stringValue ?? name,
             promptTokens: int(json["usage"]?["prompt_tokens"]), completionTokens: int(json["usage"]?["completion_tokens"]),
             finishReason: choice["finish_reason"]?.stringValue,
-            tokenAlternatives: alternatives.flatMap { $0.isEmpty ? nil : $0 })
+            tokenAlternatives: alternatives.flatMap { $0.isEmpty ? nil : $0 },
+            tokens: tokens.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

@@ -14,6 +14,9 @@ public struct SampleSlot: Sendable, Equatable {
     /// The statement of the source passage (character range in `context[0].text`) the question must be about,
     /// when one was chosen (see ``FocusSelection``); it is then the sample's evidence.
     public var focus: Range<Int>?
+    /// Span-first drafting of several statements in one call: every statement the call asks about, in order
+    /// (`focus` is the first). Empty or one: a single draft.
+    public var drafts: [Range<Int>] = []
 
     public init(index: Int, target: String, context: [SourcePassage], feedback: String? = nil, round: Int = 0,
                 focus: Range<Int>? = nil) {
@@ -27,11 +30,20 @@ public struct SampleSlot: Sendable, Equatable {
 
     /// The focus statement's text.
     public var focusText: String? {
-        guard let focus, let source = context.first else { return nil }
-        let characters = Array(source.text)
-        guard focus.upperBound <= characters.count else { return nil }
-        return String(characters[focus])
+        guard let focus else { return nil }
+        return text(of: focus)
     }
+
+    /// The text of `range` in the source passage.
+    public func text(of range: Range<Int>) -> String? {
+        guard let source = context.first else { return nil }
+        let characters = Array(source.text)
+        guard range.upperBound <= characters.count else { return nil }
+        return String(characters[range])
+    }
+
+    /// True when one call drafts a question for each of several statements.
+    public var isBatchedDraft: Bool { drafts.count > 1 }
 }
 
 /// Builds chat prompts and JSON schemas for a task. Templates can be overridden in the task's `prompts`.
@@ -108,7 +120,11 @@ public struct PromptBuilder: Sendable {
             let heading = passage.headingPath.isEmpty ? "" : " (\(passage.headingPath))"
             user += "\n[\(i + 1)]\(heading)\n\(passage.text)\n"
         }
-        if let focus = slot.focusText, task.prompts["instructions"] == nil, task.kind == .qa {
+        if slot.isBatchedDraft, task.prompts["instructions"] == nil, task.kind == .qa {
+            user += "\nSentences of passage [1]:\n"
+            for (i, range) in slot.drafts.enumerated() { user += "\(i + 1). \"\(slot.text(of: range) ?? "")\"\n" }
+            user += "\n" + batchedInstructions(for: slot)
+        } else if let focus = slot.focusText, task.prompts["instructions"] == nil, task.kind == .qa {
             user += "\nSentence of passage [1]:\n\"\(focus)\"\n\n" + focusedInstructions(for: slot)
         } else {
             user += "\n" + instructions(for: slot)
@@ -131,6 +147,21 @@ public struct PromptBuilder: Sendable {
         .procedural: ("the command, option, file or action it says to use for a task",
                       "one question asking how to do that task, naming the task"),
     ]
+
+    /// Span-first drafts for several sentences at once: the same rules, one item per sentence.
+    private func batchedInstructions(for slot: SampleSlot) -> String {
+        let type = TaskDefinition.QuestionType(rawValue: slot.target) ?? .factoid
+        let (span, question) = Self.spanFirstInstructions[type] ?? Self.spanFirstInstructions[.factoid]!
+        return """
+            For each numbered sentence, in order: first copy from that sentence the shortest phrase that states \
+            \(span), as "answer_span". Then write \(question) whose complete answer is exactly that phrase, as \
+            "question".
+            Rules:
+            - Each question must make sense on its own to someone who has not read the sentence: name its subject; never mention "the passage", "the sentence", "the context", "we" or "us".
+            - A question must not contain its answer phrase.
+            Reply as {"drafts": [{"answer_span": ..., "question": ...}, ...]} with one item per sentence (\(slot.drafts.count) items).
+            """
+    }
 
     private func focusedInstructions(for slot: SampleSlot) -> String {
         let type = TaskDefinition.QuestionType(rawValue: slot.target) ?? .factoid
@@ -209,8 +240,22 @@ public struct PromptBuilder: Sendable {
     public func schema(for slot: SampleSlot) -> JSONValue {
         func string(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
         switch task.kind {
+        case .qa where slot.isBatchedDraft && task.prompts["instructions"] == nil:
+            let item: JSONValue = [
+                "type": "object",
+                "properties": ["answer_span": string(160), "question": string(250)],
+                "required": ["answer_span", "question"],
+                "additionalProperties": false,
+            ]
+            let n = JSONValue.number(Double(slot.drafts.count))
+            return [
+                "type": "object",
+                "properties": ["drafts": ["type": "array", "items": item, "minItems": n, "maxItems": n]],
+                "required": ["drafts"],
+                "additionalProperties": false,
+            ]
         case .qa where slot.focus != nil && task.prompts["instructions"] == nil && task.answerStyle == .sentence:
-            // Keys are sent sorted, so the model writes the answer phrase before the question it answers.
+            // Keys are sent sorted (OpenAIClient), so the model writes the answer phrase before its question.
             return [
                 "type": "object",
                 "properties": ["answer_span": string(160), "question": string(250)],

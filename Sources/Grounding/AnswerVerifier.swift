@@ -37,11 +37,15 @@ public struct ReaderAnswer: Sendable, Equatable {
     public var text: String?
     /// The reading model's name.
     public var model: String
+    /// The probability the reader gave to answering at all rather than saying "unanswerable", read from
+    /// log-probabilities at the first token of its answer; nil when the server returned none.
+    public var answerableProbability: Double?
 
     /// Creates an answer.
-    public init(text: String?, model: String) {
+    public init(text: String?, model: String, answerableProbability: Double? = nil) {
         self.text = text
         self.model = model
+        self.answerableProbability = answerableProbability
     }
 }
 

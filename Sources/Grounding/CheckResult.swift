@@ -65,10 +65,20 @@ public struct Verdict: Codable, Sendable, Equatable {
 
     /// The reason of the first failed check, or `nil` for a supported sample whose checks all passed.
     public var rejectionReason: String? {
-        if let failed = checks.first(where: { !$0.passed }) {
+        if let failed = rejectingCheck ?? checks.first(where: { !$0.passed }) {
             return "\(failed.name): \(failed.reason)"
         }
         return isSupported ? nil : "combined score \(score) below threshold \(threshold)"
+    }
+
+    /// The check that rejected the answer, nil when it is supported. When the verifier model was asked, it (or
+    /// the round trip after it) decided, and the word-level checks that failed on their own did not; when it
+    /// was not asked, the first failed check did.
+    public var rejectingCheck: CheckResult? {
+        guard !isSupported else { return nil }
+        let model = checks.last { ($0.name == "verifier" || $0.name == "answer_round_trip") && !$0.passed }
+        if let model, model.features["asked"] != 0 { return model }
+        return checks.first { !$0.passed && $0.name != "verifier" } ?? model
     }
 
     /// The result of the check named `name`, if it ran.

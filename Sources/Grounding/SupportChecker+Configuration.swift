@@ -29,6 +29,11 @@ extension SupportChecker {
         public var answerRoundTrip = true
         /// The least ``AnswerRoundTrip/agreement(reader:answer:)`` at which the reader's answer agrees.
         public var answerAgreementThreshold: Double = SupportChecker.defaultAnswerAgreementThreshold
+        /// With round-trip answering: the reader answers first, and a sample whose answer agrees is kept without
+        /// the P(Yes) call when the reader's probability of answering at all (rather than "unanswerable") is at
+        /// least this; above 1, P(Yes) is always asked first and the reader only after it (the order in which
+        /// every signal is recorded, for fitting).
+        public var confidentReaderProbability: Double = SupportChecker.defaultConfidentReaderProbability
         /// Rank within which the round-trip check must find the source chunk.
         public var roundTripDepth = 10
 
@@ -92,6 +97,10 @@ extension SupportChecker {
             try unit(verifierThreshold, "verifierThreshold")
             try unit(verifierGate, "verifierGate")
             try unit(answerAgreementThreshold, "answerAgreementThreshold")
+            guard confidentReaderProbability >= 0 else {
+                throw GroundingError.invalidConfiguration(name: "confidentReaderProbability",
+                                                          reason: "must be at least 0, got \(confidentReaderProbability)")
+            }
             try unit(lexicalWeight, "lexicalWeight")
             try unit(competitiveFitWeight + absoluteFitWeight, "competitiveFitWeight + absoluteFitWeight")
             guard fragmentWordLimit >= 1 else {

@@ -11,6 +11,11 @@ import Embeddings
 /// - With one, a sample scoring below ``Configuration/verifierGate`` is rejected without a model call; the
 ///   others are supported when the verifier's P(Yes) reaches ``Configuration/verifierThreshold``, and that
 ///   probability is the verdict's score. A verifier that fails rejects the sample.
+/// - With one that also answers (``QuestionAnswerer``) and round-trip answering on, the reader answers first:
+///   an answer that disagrees with the sample's rejects it; one that agrees from a reader whose probability
+///   of answering at all reaches ``Configuration/confidentReaderProbability`` keeps it without the P(Yes)
+///   call when the compared answer is a fragment (at most ``Configuration/fragmentWordLimit`` words); the
+///   others are decided by P(Yes).
 ///
 /// - Important: `Sendable`; one checker may serve many tasks at once. It caches the analysis and the
 ///   embeddings of every text it sees (contexts repeat across samples), so use one checker per dataset.
@@ -26,6 +31,10 @@ public final class SupportChecker: Sendable {
     /// The least agreement of the reader's own answer with the sample's (see
     /// ``Configuration/answerAgreementThreshold``).
     public static let defaultAnswerAgreementThreshold = 0.3
+    /// The reader's probability of answering at or above which an agreeing answer is kept without the P(Yes)
+    /// call (see ``Configuration/confidentReaderProbability``; fitted with `fit_verifier.py --cascade` on the
+    /// same 200 lines).
+    public static let defaultConfidentReaderProbability = 0.995
 
     /// The checker's parameters.
     public let configuration: Configuration
@@ -95,16 +104,23 @@ public final class SupportChecker: Sendable {
             let agreement = AnswerRoundTrip.agreement(reader: reader.text, answer: sample.shortAnswer ?? sample.answer)
             let passed = agreement >= threshold
             let said = reader.text.map { "\"\($0.prefix(120))\"" } ?? "that the passages do not answer the question"
+            var features = ["asked": 1.0, "unanswerable": reader.text == nil ? 1 : 0]
+            features["answerable"] = reader.answerableProbability
             return CheckResult(
                 name: name, passed: passed, score: agreement,
                 reason: "\(reader.model) answered \(said); "
                     + String(format: "agreement %.2f %@ %.2f", agreement, passed ? ">=" : "<", threshold),
-                features: ["asked": 1, "unanswerable": reader.text == nil ? 1 : 0])
+                features: features)
         } catch {
             return CheckResult(name: name, passed: false, score: 0,
                                reason: "the reader failed, so the sample is not kept: \(error)",
                                features: ["asked": 1, "failed": 1])
         }
+    }
+
+    /// Whether `answer` has at most `limit` words.
+    static func isFragment(_ answer: String, limit: Int) -> Bool {
+        answer.split(whereSeparator: \.isWhitespace).count <= limit
     }
 
     /// Runs the checks on an analysed sample and combines them.
@@ -139,29 +155,57 @@ public final class SupportChecker: Sendable {
                                    wordScore, configuration.verifierGate),
                     features: ["asked": 0, "word_score": wordScore]))
             } else {
-                do {
-                    let judgement = try await verifier.verify(question: sample.question, answer: sample.answer,
-                                                              passages: sample.passages)
-                    let p = judgement.probabilityYes
-                    isSupported = p >= threshold
-                    score = p
+                let answerer = configuration.answerRoundTrip ? verifier as? any QuestionAnswerer : nil
+                let readerFirst = answerer != nil && configuration.confidentReaderProbability <= 1
+                var askVerifier = true
+                if readerFirst, let answerer {
+                    // The reader answers first: a disagreeing answer rejects with one call, and an agreeing
+                    // one from a reader sure it can answer is kept without the P(Yes) call.
+                    let roundTrip = await answerRoundTrip(answerer, sample: sample)
+                    checks.append(roundTrip)
                     decider = .verifier
-                    let how = judgement.isScored ? String(format: "P(Yes) %.2f", p)
-                        : "sampled \(p >= 0.5 ? "Yes" : "No") (the server returned no log-probabilities)"
-                    checks.append(CheckResult(
-                        name: "verifier", passed: isSupported, score: p,
-                        reason: "\(judgement.model): \(how)" + (isSupported ? "" : String(format: " below %.2f", threshold)),
-                        features: ["asked": 1, "scored": judgement.isScored ? 1 : 0, "word_score": wordScore]))
-                    if isSupported, configuration.answerRoundTrip, let answerer = verifier as? any QuestionAnswerer {
-                        let roundTrip = await answerRoundTrip(answerer, sample: sample)
-                        checks.append(roundTrip)
-                        isSupported = roundTrip.passed
+                    score = roundTrip.score
+                    isSupported = roundTrip.passed
+                    if !roundTrip.passed {
+                        askVerifier = false
+                    } else if let q = roundTrip.features["answerable"], q >= configuration.confidentReaderProbability,
+                              Self.isFragment(sample.shortAnswer ?? sample.answer, limit: configuration.fragmentWordLimit) {
+                        // The reader's confidence vouches for a short answer it matched; a long one (a sentence)
+                        // can agree with any phrase of it, so P(Yes) still reads it.
+                        askVerifier = false
+                        score = q
+                        checks.append(CheckResult(
+                            name: "verifier", passed: true, score: q,
+                            reason: String(format: "not asked: the reader answered in agreement with P(answerable) %.3f >= %.3f",
+                                           q, configuration.confidentReaderProbability),
+                            features: ["asked": 0, "skipped": 1, "word_score": wordScore]))
                     }
-                } catch {
-                    isSupported = false
-                    checks.append(CheckResult(name: "verifier", passed: false, score: 0,
-                                              reason: "the verifier failed, so the sample is not kept: \(error)",
-                                              features: ["asked": 1, "failed": 1, "word_score": wordScore]))
+                }
+                if askVerifier {
+                    do {
+                        let judgement = try await verifier.verify(question: sample.question, answer: sample.answer,
+                                                                  passages: sample.passages)
+                        let p = judgement.probabilityYes
+                        isSupported = p >= threshold
+                        score = p
+                        decider = .verifier
+                        let how = judgement.isScored ? String(format: "P(Yes) %.2f", p)
+                            : "sampled \(p >= 0.5 ? "Yes" : "No") (the server returned no log-probabilities)"
+                        checks.append(CheckResult(
+                            name: "verifier", passed: isSupported, score: p,
+                            reason: "\(judgement.model): \(how)" + (isSupported ? "" : String(format: " below %.2f", threshold)),
+                            features: ["asked": 1, "scored": judgement.isScored ? 1 : 0, "word_score": wordScore]))
+                        if isSupported, !readerFirst, let answerer {
+                            let roundTrip = await answerRoundTrip(answerer, sample: sample)
+                            checks.append(roundTrip)
+                            isSupported = roundTrip.passed
+                        }
+                    } catch {
+                        isSupported = false
+                        checks.append(CheckResult(name: "verifier", passed: false, score: 0,
+                                                  reason: "the verifier failed, so the sample is not kept: \(error)",
+                                                  features: ["asked": 1, "failed": 1, "word_score": wordScore]))
+                    }
                 }
             }
         }

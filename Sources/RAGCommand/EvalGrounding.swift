@@ -69,7 +69,8 @@ extension Rag.Eval {
             var configuration = SupportChecker.Configuration()
             configuration.answerStyle = style
             verification.apply(to: &configuration)
-            let connection = try await verification.connect(fallback: nil)
+            let connection = try await verification.connect(
+                fallback: nil, threads: ProcessInfo.processInfo.activeProcessorCount)
             defer { connection?.stop() }
             let answerVerifier = connection.map { LanguageModelVerifier(model: $0.client) }
             if let threshold {

@@ -59,7 +59,8 @@ extension Rag {
             var configuration = SupportChecker.Configuration()
             if let threshold { configuration.threshold = threshold }
             verification.apply(to: &configuration)
-            let connection = try await verification.connect(fallback: nil)
+            let connection = try await verification.connect(
+                fallback: nil, threads: ProcessInfo.processInfo.activeProcessorCount)
             defer { connection?.stop() }
             let checker = try SupportChecker(
                 embedder: embedder, configuration: configuration,
@@ -77,7 +78,7 @@ extension Rag {
                 let formatOK = q.hasSuffix("?") && q.split(separator: " ").count >= 3 && !line.answer.isEmpty
                 checks.append(CheckOutcome(name: "format", passed: formatOK, score: formatOK ? 1 : 0,
                                            reason: formatOK ? "ok" : "not a question with an answer"))
-                let failed = verdict.checks.first { !$0.passed }
+                let failed = verdict.rejectingCheck
                 checks.append(CheckOutcome(
                     name: verdict.isSupported ? "grounding" : "unsupported_" + (failed?.name ?? "score"),
                     passed: verdict.isSupported, score: verdict.score,

@@ -143,7 +143,11 @@ extension Rag {
                     asked: filter.tally.asked, scored: filter.tally.scored, failed: filter.tally.failed,
                     agreementThreshold: filter.checker.configuration.answerRoundTrip
                         ? filter.checker.configuration.answerAgreementThreshold : nil,
-                    roundTrips: filter.tally.roundTrips, roundTripRejected: filter.tally.roundTripRejected)
+                    roundTrips: filter.tally.roundTrips, roundTripRejected: filter.tally.roundTripRejected,
+                    readerConfidence: filter.checker.configuration.answerRoundTrip
+                        && filter.checker.configuration.confidentReaderProbability <= 1
+                        ? filter.checker.configuration.confidentReaderProbability : nil,
+                    keptOnReader: filter.tally.skipped)
                 if filter.tally.failed > 0 {
                     log("verifier: \(filter.tally.failed) samples rejected because the verifier failed (see \(DatasetWriter.companionPaths(for: out).rejected))")
                 }
@@ -182,9 +186,12 @@ extension Rag {
                     + String(format: "%d prompt tokens, %.1f s; P(Yes) threshold %.2f, gate %.2f", v.promptTokens, v.seconds, v.threshold, v.gate)
                     + (v.failed > 0 ? "; \(v.failed) rejected because the verifier failed" : ""))
                 if let agreement = v.agreementThreshold {
-                    print("round trip: the verifier answered \(v.roundTrips) accepted questions itself; "
+                    print("round trip: the verifier answered \(v.roundTrips) questions itself; "
                         + "\(v.roundTripRejected) rejected for an answer that disagrees"
-                        + String(format: " (agreement below %.2f)", agreement))
+                        + String(format: " (agreement below %.2f)", agreement)
+                        + (v.readerConfidence.map {
+                            String(format: "; %d kept without the P(Yes) call (reader P(answerable) >= %.3f)", v.keptOnReader, $0)
+                        } ?? ""))
                 }
             }
             if let perKept = report.callsPerKeptSample {

@@ -90,14 +90,31 @@ extension LanguageModelVerifier: QuestionAnswerer {
                        ChatMessage(.user, Self.readerPrompt(question: question, passages: passages))],
             temperature: 0, maxTokens: 96, seed: 1,
             jsonSchema: ["type": "object", "properties": ["answer": ["type": "string", "maxLength": 240]],
-                         "required": ["answer"], "additionalProperties": false]))
+                         "required": ["answer"], "additionalProperties": false],
+            topLogprobs: 10))
         guard let text = (try? JSONValue.parse(completion.text))?["answer"]?.stringValue else {
             throw LanguageModelError.malformedResponse(
                 endpoint: "reader", reason: "expected {\"answer\": ...}, got \"\(completion.text.prefix(80))\"")
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let said = trimmed.lowercased().trimmingCharacters(in: .punctuationCharacters)
-        return ReaderAnswer(text: said == Self.unanswerable || trimmed.isEmpty ? nil : trimmed, model: model.name)
+        return ReaderAnswer(text: said == Self.unanswerable || trimmed.isEmpty ? nil : trimmed, model: model.name,
+                            answerableProbability: Self.answerableProbability(completion))
+    }
+
+    /// 1 − the mass on "unanswerable" (any token that begins it) at the first token of the answer, over the
+    /// returned alternatives; nil without log-probabilities.
+    static func answerableProbability(_ completion: Completion) -> Double? {
+        guard let alternatives = completion.alternatives(atValueOf: "answer"), !alternatives.isEmpty else { return nil }
+        var total = 0.0, unanswerableMass = 0.0
+        for alternative in alternatives {
+            let p = Foundation.exp(alternative.logprob)
+            total += p
+            let token = alternative.token.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+                .lowercased()
+            if token.count >= 2, unanswerable.hasPrefix(token) { unanswerableMass += p }
+        }
+        return total > 0 ? 1 - unanswerableMass / total : nil
     }
 }
 
@@ -120,11 +137,24 @@ struct GroundingSampleFilter: SampleFilter {
         guard let question = sample.question, let answer = sample.answer,
               sample.type != TaskDefinition.QuestionType.unanswerable.rawValue
         else { return [] }
+        // The word-level coverage check is cheap: a sample it rejects costs no verifier call.
+        var coverageOutcome: CheckOutcome?
+        if let minimum = minimumQuestionCoverage, sample.spans.contains(where: { $0.text == answer }) {
+            let (share, missing) = QuestionCoverage.coverage(question: question, answer: answer, background: background)
+            let answersHow = QuestionCoverage.answersHow(question: question, answer: answer)
+            coverageOutcome = CheckOutcome(
+                name: "question_coverage", passed: share >= minimum && answersHow, score: answersHow ? share : 0,
+                reason: !answersHow ? "a how-to question, but the answer sentence names no command, option or action"
+                    : missing.isEmpty ? "the answer sentence covers the question's terms"
+                    : String(format: "the answer sentence covers %.0f%% of the question's terms; missing: ", share * 100)
+                        + missing.joined(separator: ", "))
+        }
+        if let coverageOutcome, !coverageOutcome.passed { return [coverageOutcome] }
+        var outcomes: [CheckOutcome] = []
         let verdict = try await checker.verdict(for: GroundingSample(
             question: question, answer: answer, passages: sample.context.map(\.text),
             sourceChunkID: sample.sourceChunkIDs.first.map(String.init), background: background,
             shortAnswer: sample.fields["answer_span"]?.stringValue))
-        var outcomes: [CheckOutcome] = []
         if let check = verdict.check(named: "verifier") { tally.count(check) }
         if let check = verdict.check(named: "answer_round_trip") { tally.countRoundTrip(check) }
         let details = verdict.checks.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", ")
@@ -133,21 +163,12 @@ struct GroundingSampleFilter: SampleFilter {
                 name: "grounding", passed: true, score: verdict.score,
                 reason: "supported (\(verdict.decidedBy.rawValue)): \(details)"))
         } else {
-            let failed = verdict.checks.first { !$0.passed }
+            let failed = verdict.rejectingCheck
             outcomes.append(CheckOutcome(
                 name: "unsupported_" + (failed?.name ?? "score"), passed: false, score: verdict.score,
                 reason: (verdict.rejectionReason ?? "below threshold") + " [\(details)]"))
         }
-        if let minimum = minimumQuestionCoverage, sample.spans.contains(where: { $0.text == answer }) {
-            let (share, missing) = QuestionCoverage.coverage(question: question, answer: answer, background: background)
-            let answersHow = QuestionCoverage.answersHow(question: question, answer: answer)
-            outcomes.append(CheckOutcome(
-                name: "question_coverage", passed: share >= minimum && answersHow, score: answersHow ? share : 0,
-                reason: !answersHow ? "a how-to question, but the answer sentence names no command, option or action"
-                    : missing.isEmpty ? "the answer sentence covers the question's terms"
-                    : String(format: "the answer sentence covers %.0f%% of the question's terms; missing: ", share * 100)
-                        + missing.joined(separator: ", ")))
-        }
+        if let coverageOutcome { outcomes.append(coverageOutcome) }
         if let roundTrip = verdict.check(named: "round_trip") {
             // A difficulty label, not a gate: a question that does not retrieve its source is hard, not wrong.
             outcomes.append(CheckOutcome(name: "round_trip_rank", passed: true, score: roundTrip.score,
@@ -160,7 +181,7 @@ struct GroundingSampleFilter: SampleFilter {
 /// Thread-safe counts of the verifier checks a filter saw.
 final class VerifierTally: @unchecked Sendable {
     private let lock = NSLock()
-    private var counts = (asked: 0, scored: 0, failed: 0, roundTrips: 0, roundTripRejected: 0)
+    private var counts = (asked: 0, scored: 0, failed: 0, roundTrips: 0, roundTripRejected: 0, skipped: 0)
 
     func countRoundTrip(_ check: CheckResult) {
         lock.withLock {
@@ -173,6 +194,7 @@ final class VerifierTally: @unchecked Sendable {
     func count(_ check: CheckResult) {
         lock.withLock {
             if check.features["asked"] == 1 { counts.asked += 1 }
+            if check.features["skipped"] == 1 { counts.skipped += 1 }
             if check.features["scored"] == 1 { counts.scored += 1 }
             if check.features["failed"] == 1 { counts.failed += 1 }
         }
@@ -183,4 +205,6 @@ final class VerifierTally: @unchecked Sendable {
     var failed: Int { lock.withLock { counts.failed } }
     var roundTrips: Int { lock.withLock { counts.roundTrips } }
     var roundTripRejected: Int { lock.withLock { counts.roundTripRejected } }
+    /// Samples kept on the reader's confident, agreeing answer without the P(Yes) call.
+    var skipped: Int { lock.withLock { counts.skipped } }
 }

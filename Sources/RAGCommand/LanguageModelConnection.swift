@@ -58,8 +58,14 @@ struct VerifierOptions: ParsableArguments {
             + "and the two must agree to at least this token-F1 / containment (0 turns it off; default: the "
             + "built-in threshold).", valueName: "agreement"))
     var answerAgreement: Double?
+    @Option(help: ArgumentHelp(
+        "With the round trip: the reader answers first, and an agreeing answer is kept without the P(Yes) call "
+            + "when the reader's probability of answering (not \"unanswerable\") is at least this (above 1: "
+            + "always ask P(Yes) first; default: the fitted value).", valueName: "probability"))
+    var readerConfidence: Double?
 
     func validate() throws {
+        if let readerConfidence, readerConfidence < 0 { throw ValidationError("--reader-confidence must be at least 0") }
         for (name, value) in [("--verifier-gate", verifierGate), ("--verifier-threshold", verifierThreshold),
                               ("--answer-agreement", answerAgreement)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name) must be in 0...1") }
@@ -74,6 +80,7 @@ struct VerifierOptions: ParsableArguments {
             configuration.answerRoundTrip = answerAgreement > 0
             configuration.answerAgreementThreshold = answerAgreement
         }
+        if let readerConfidence { configuration.confidentReaderProbability = readerConfidence }
     }
 
     /// The connection the options name, started when local; nil for none.

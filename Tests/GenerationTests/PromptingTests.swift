@@ -28,9 +28,48 @@ import Testing
         let leaked = GenerationPipeline.spanFirstChecks(
             question: "Is the null value the default of a column?", span: "the null value", sentence: sentence)
         #expect(leaked.first { !$0.passed }?.name == "question_contains_answer")
+        // The whole sentence as its own phrase passes here; the verifier then reads it with P(Yes).
         let whole = GenerationPipeline.spanFirstChecks(question: "What happens?", span: sentence, sentence: sentence)
-        #expect(whole.first { !$0.passed }?.name == "answer_span_located")
+        #expect(whole.allSatisfy { $0.passed })
         #expect(GenerationPipeline.spanFirstChecks(question: "What?", span: nil, sentence: sentence).first?.passed == false)
+    }
+
+    /// One writer call drafts a question for each of several statements: the prompt numbers them and the
+    /// schema asks for exactly that many items.
+    @Test func batchedDraftsNumberTheirSentencesAndBoundTheList() throws {
+        let task = try TaskDefinition.parse("domain: databases\nkind: qa\ncount: 2\nqa: {types: {factoid: 1.0}}\n")
+        let characters = Array(Self.paragraph)
+        let first = 0..<(characters.firstIndex(of: ".")! + 1)
+        let candidates = [first] + FocusSelection.candidates(in: Self.paragraph, for: .factoid).filter { $0 != first }
+        try #require(candidates.count >= 2)
+        var slot = SampleSlot(index: 0, target: "factoid",
+                              context: [SourcePassage(chunkID: 1, document: "ddl-default.html", text: Self.paragraph, start: 0)],
+                              focus: candidates[0])
+        slot.drafts = Array(candidates.prefix(2))
+        let prompt = PromptBuilder(task: task).messages(for: slot).last!.content
+        #expect(prompt.contains("1. \"\(slot.text(of: candidates[0])!)\""))
+        #expect(prompt.contains("2. \"\(slot.text(of: candidates[1])!)\""))
+        #expect(prompt.contains("(2 items)"))
+        let schema = PromptBuilder(task: task).schema(for: slot)
+        #expect(schema["properties"]?["drafts"]?["minItems"] == .number(2))
+        #expect(schema["properties"]?["drafts"]?["maxItems"] == .number(2))
+        slot.drafts = []
+        #expect(PromptBuilder(task: task).schema(for: slot)["properties"]?["answer_span"] != nil)
+    }
+
+    /// The reader's confidence that it can answer is read at the first token of its answer's value, wherever
+    /// the tokenizer put the opening quote.
+    @Test func alternativesAtTheStartOfAJSONValue() {
+        func completion(_ tokens: [String]) -> Completion {
+            Completion(text: tokens.joined(), model: "m", promptTokens: 0, completionTokens: tokens.count,
+                       tokenAlternatives: tokens.indices.map { [TokenLogprob(token: "t\($0)", logprob: -1)] },
+                       tokens: tokens)
+        }
+        #expect(completion(["{\"", "answer", "\":", " \"", "un", "answer", "able", "\"}"])
+            .alternatives(atValueOf: "answer")?.first?.token == "t4")
+        #expect(completion(["{", "\"answer\": \"Un", "ited", "\"}"]).alternatives(atValueOf: "answer")?.first?.token == "t1")
+        #expect(completion(["{\"", "other", "\":", " \"", "x", "\"}"]).alternatives(atValueOf: "answer") == nil)
+        #expect(Completion(text: "{}", model: "m", promptTokens: 0, completionTokens: 1).alternatives(atValueOf: "answer") == nil)
     }
 
     @Test func focusStatementsAreCompleteSentencesThatStandAlone() throws {

@@ -31,15 +31,23 @@ import Grounding
     /// A scripted reader (a fake for control flow): always accepts, then answers the question with `reply`.
     final class ScriptedReader: QuestionAnswerer, @unchecked Sendable {
         let reply: String?
+        let answerable: Double?
+        let probabilityYes: Double
         private(set) var questions: [String] = []
+        private(set) var verifications = 0
         var name: String { "scripted-reader" }
-        init(reply: String?) { self.reply = reply }
+        init(reply: String?, answerable: Double? = nil, probabilityYes: Double = 0.9) {
+            self.reply = reply
+            self.answerable = answerable
+            self.probabilityYes = probabilityYes
+        }
         func verify(question: String, answer: String, passages: [String]) async throws -> VerifierJudgement {
-            VerifierJudgement(probabilityYes: 0.9, isScored: true, model: name)
+            verifications += 1
+            return VerifierJudgement(probabilityYes: probabilityYes, isScored: true, model: name)
         }
         func answer(question: String, passages: [String]) async throws -> ReaderAnswer {
             questions.append(question)
-            return ReaderAnswer(text: reply, model: name)
+            return ReaderAnswer(text: reply, model: name, answerableProbability: answerable)
         }
     }
 
@@ -65,6 +73,25 @@ import Grounding
         let kept = try await SupportChecker(embedder: Fixtures.hashing, verifier: yes).verdict(for: sample)
         #expect(kept.decidedBy == .verifier && kept.isSupported && kept.score == 0.9)
         #expect(kept.threshold == SupportChecker.defaultVerifierThreshold)
+    }
+
+    /// When the verifier was asked it decided, so a rejection names it (or the round trip), not a word-level
+    /// check that failed on its own; below the gate the word-level check that failed is named.
+    @Test func aRejectionNamesTheCheckThatDecided() {
+        let claims = CheckResult(name: "claims", passed: false, score: 0.3, reason: "weak")
+        let asked = CheckResult(name: "verifier", passed: false, score: 0.2, reason: "P(Yes) 0.20",
+                                features: ["asked": 1])
+        let notAsked = CheckResult(name: "verifier", passed: false, score: 0, reason: "not asked", features: ["asked": 0])
+        let agreed = CheckResult(name: "verifier", passed: true, score: 0.9, reason: "P(Yes) 0.90", features: ["asked": 1])
+        let trip = CheckResult(name: "answer_round_trip", passed: false, score: 0, reason: "other", features: ["asked": 1])
+        func verdict(_ checks: [CheckResult], supported: Bool = false) -> Verdict {
+            Verdict(isSupported: supported, score: 0, threshold: 0.5, decidedBy: .verifier, checks: checks,
+                    supportingSpans: [])
+        }
+        #expect(verdict([claims, asked]).rejectingCheck?.name == "verifier")
+        #expect(verdict([claims, agreed, trip]).rejectingCheck?.name == "answer_round_trip")
+        #expect(verdict([claims, notAsked]).rejectingCheck?.name == "claims")
+        #expect(verdict([claims, agreed], supported: true).rejectingCheck == nil)
     }
 
     @Test func belowTheGateTheVerifierIsNotAsked() async throws {
@@ -107,6 +134,39 @@ import Grounding
         let unchecked = try await SupportChecker(embedder: Fixtures.hashing, configuration: configuration, verifier: off)
             .verdict(for: sample)
         #expect(off.questions.isEmpty && unchecked.isSupported)
+    }
+
+    /// The reader answers first: a disagreeing answer costs one call; an agreeing one from a confident reader
+    /// is kept without P(Yes); a less confident one still needs P(Yes); above 1 the old order is kept.
+    @Test func theReaderAnswersFirstAndAConfidentAgreeingAnswerSkipsPYes() async throws {
+        let disagreeing = ScriptedReader(reply: "Kawann Short", answerable: 1)
+        let rejected = try await SupportChecker(embedder: Fixtures.hashing, verifier: disagreeing).verdict(for: sample)
+        #expect(!rejected.isSupported && disagreeing.verifications == 0)
+        #expect(rejected.rejectingCheck?.name == "answer_round_trip")
+
+        let confident = ScriptedReader(reply: "308", answerable: 0.999, probabilityYes: 0.1)
+        let kept = try await SupportChecker(embedder: Fixtures.hashing, verifier: confident).verdict(for: sample)
+        #expect(kept.isSupported && confident.verifications == 0)
+        #expect(kept.check(named: "verifier")?.features["skipped"] == 1)
+
+        let unsure = ScriptedReader(reply: "308", answerable: 0.6, probabilityYes: 0.1)
+        let asked = try await SupportChecker(embedder: Fixtures.hashing, verifier: unsure).verdict(for: sample)
+        #expect(!asked.isSupported && unsure.verifications == 1)
+        #expect(asked.rejectingCheck?.name == "verifier")
+
+        // A long answer agrees with any phrase of it: P(Yes) is asked however sure the reader is.
+        let sentence = GroundingSample(question: sample.question, answer: "The Panthers defense gave up just 308 points, "
+                                       + "ranking sixth in the league.", passages: sample.passages)
+        let long = ScriptedReader(reply: "308", answerable: 1, probabilityYes: 0.9)
+        let read = try await SupportChecker(embedder: Fixtures.hashing, verifier: long).verdict(for: sentence)
+        #expect(long.verifications == 1 && read.check(named: "verifier")?.features["asked"] == 1)
+
+        var configuration = SupportChecker.Configuration()
+        configuration.confidentReaderProbability = 2
+        let ordered = ScriptedReader(reply: "308", answerable: 1, probabilityYes: 0.1)
+        let old = try await SupportChecker(embedder: Fixtures.hashing, configuration: configuration, verifier: ordered)
+            .verdict(for: sample)
+        #expect(!old.isSupported && ordered.verifications == 1 && ordered.questions.isEmpty)
     }
 
     @Test func agreementIsTokenF1ForSpansAndContainmentForSentences() {
