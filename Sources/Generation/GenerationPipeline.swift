@@ -644,12 +644,34 @@ public final class GenerationPipeline: @unchecked Sendable {
             && (0...(questionWords.count - spanWords.count)).contains {
                 Array(questionWords[$0..<($0 + spanWords.count)]) == spanWords
             }
+        // "What are the configuration scripts that dpkg runs?" for the phrase "configuration scripts run by
+        // dpkg": reworded, the question still holds its answer. Content words compared without a plural "s".
+        func content(_ words: [Substring]) -> Set<String> {
+            Set(words.filter { $0.count >= 3 && !Self.functionWords.contains(String($0)) }.map {
+                $0.count > 3 && $0.hasSuffix("s") ? String($0.dropLast()) : String($0)
+            })
+        }
+        // Identifiers stay whole here: "apparmor-profiles-extra" is not the words of "extra AppArmor profiles".
+        func terms(_ text: String) -> [Substring] {
+            text.lowercased().split { !($0.isLetter || $0.isNumber || "-_/".contains($0)) }
+        }
+        let spanContent = content(terms(span)), questionContent = content(terms(question))
+        let share = spanContent.isEmpty ? 0 : Double(spanContent.intersection(questionContent).count) / Double(spanContent.count)
+        let mostly = spanContent.count >= 3 && share >= 0.75
         return [
             CheckOutcome(name: "answer_span_located", passed: true, score: 1, reason: "ok"),
-            CheckOutcome(name: "question_contains_answer", passed: !contained, score: contained ? 0 : 1,
-                         reason: contained ? "the question contains its answer phrase \"\(span)\"" : "ok"),
+            CheckOutcome(name: "question_contains_answer", passed: !contained && !mostly, score: contained ? 0 : 1 - share,
+                         reason: contained ? "the question contains its answer phrase \"\(span)\""
+                             : mostly ? String(format: "the question holds %.0f%% of the words of its answer phrase \"%@\"",
+                                               share * 100, span)
+                             : "ok"),
         ]
     }
+
+    /// Words too common to show that a question holds its answer.
+    static let functionWords: Set<String> = ["the", "and", "for", "with", "that", "this", "are", "was", "from",
+                                             "into", "its", "than", "what", "which", "who", "how", "does", "can",
+                                             "you", "use", "used", "between", "among"]
 
     /// Completeness and provenance: a real question, an answer within bounds, and located support.
     func formatChecks(question: String, answer: String, type: String, spans: [SupportingSpan]) -> [CheckOutcome] {

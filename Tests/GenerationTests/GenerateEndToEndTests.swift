@@ -174,7 +174,9 @@ import Testing
             + test.filter { $0.contains(#""supported": false"#) }.prefix(5)
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/set.jsonl", atomically: true, encoding: .utf8)
         let run = try await Self.rag(["eval", "grounding", "--data", dir + "/set.jsonl", "--embedder", "hash",
-                                      "--verifier", "local", "--verifier-gate", "0", "--verdicts", dir + "/v.jsonl", "--json"])
+                                      "--verifier", "local", "--verifier-gate", "0",
+                                      // P(Yes) first on every line (the recording order), not reader first.
+                                      "--reader-confidence", "2", "--verdicts", dir + "/v.jsonl", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try Self.report(run)
         let verifier = try #require(report["verifier"] as? [String: Any])
