@@ -581,9 +581,7 @@ public final class GenerationPipeline: @unchecked Sendable {
                 question: fields["question"]?.stringValue ?? "", answer: fields["answer"]?.stringValue ?? "",
                 type: slot.target, spans: spans)
             if reply["answer_span"] != nil {
-                sample.checks += Self.spanFirstChecks(question: fields["question"]?.stringValue ?? "",
-                                                 span: fields["answer_span"]?.stringValue,
-                                                 sentence: fields["answer"]?.stringValue ?? "")
+                sample.checks += Self.spanFirstChecks(question: fields["question"]?.stringValue ?? "", span: fields["answer_span"]?.stringValue)
             }
         case .classification:
             let label = fields["label"]?.stringValue ?? ""
@@ -629,15 +627,14 @@ public final class GenerationPipeline: @unchecked Sendable {
         return nil
     }
 
-    /// Span-first generation: the answer phrase was copied from the source, is a phrase rather than the whole
-    /// sentence, and the question does not contain it (a question holding its answer tests nothing).
-    public static func spanFirstChecks(question: String, span: String?, sentence: String) -> [CheckOutcome] {
+    /// Span-first generation: the answer phrase was copied from the source, and the question does not contain
+    /// it, verbatim or reworded (a question holding its answer tests nothing).
+    public static func spanFirstChecks(question: String, span: String?) -> [CheckOutcome] {
         guard let span else {
             return [CheckOutcome(name: "answer_span_located", passed: false, score: 0,
                                  reason: "the answer phrase is not a phrase of the source passage")]
         }
-        func words(_ text: String) -> [Substring] { text.lowercased().split { !$0.isLetter && !$0.isNumber } }
-        let spanWords = words(span), questionWords = words(question)
+        let spanWords = Restatement.words(span), questionWords = Restatement.words(question)
         // A "phrase" that is (nearly) the whole sentence is kept: the round trip then only asks that the
         // reader's phrase lie inside it, and the verifier's P(Yes) is always asked for an answer that long.
         let contained = !spanWords.isEmpty && questionWords.count >= spanWords.count

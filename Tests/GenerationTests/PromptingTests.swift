@@ -23,25 +23,23 @@ import Testing
         #expect(GenerationPipeline.anchor("a primary key", focus: first, in: Self.paragraph) == nil)
 
         let passed = GenerationPipeline.spanFirstChecks(
-            question: "What is a column's default when none is declared?", span: "the null value", sentence: sentence)
+            question: "What is a column's default when none is declared?", span: "the null value")
         #expect(passed.allSatisfy { $0.passed })
         let leaked = GenerationPipeline.spanFirstChecks(
-            question: "Is the null value the default of a column?", span: "the null value", sentence: sentence)
+            question: "Is the null value the default of a column?", span: "the null value")
         #expect(leaked.first { !$0.passed }?.name == "question_contains_answer")
         // Reworded, the question still holds its phrase (from a real run); an identifier built of the
         // question's words does not count.
         let reworded = GenerationPipeline.spanFirstChecks(
-            question: "What are the configuration scripts that dpkg runs?", span: "configuration scripts run by dpkg",
-            sentence: "The last source of interactions, and the hardest to get rid of, is the configuration scripts run by dpkg.")
+            question: "What are the configuration scripts that dpkg runs?", span: "configuration scripts run by dpkg")
         #expect(reworded.first { !$0.passed }?.name == "question_contains_answer")
         let package = GenerationPipeline.spanFirstChecks(
-            question: "What package contains extra AppArmor profiles?", span: "apparmor-profiles-extra",
-            sentence: "To get even more profiles you can install apparmor-profiles-extra which contains profiles developed by Ubuntu and Debian.")
+            question: "What package contains extra AppArmor profiles?", span: "apparmor-profiles-extra")
         #expect(package.allSatisfy { $0.passed })
         // The whole sentence as its own phrase passes here; the verifier then reads it with P(Yes).
-        let whole = GenerationPipeline.spanFirstChecks(question: "What happens?", span: sentence, sentence: sentence)
+        let whole = GenerationPipeline.spanFirstChecks(question: "What happens?", span: sentence)
         #expect(whole.allSatisfy { $0.passed })
-        #expect(GenerationPipeline.spanFirstChecks(question: "What?", span: nil, sentence: sentence).first?.passed == false)
+        #expect(GenerationPipeline.spanFirstChecks(question: "What?", span: nil).first?.passed == false)
     }
 
     /// One writer call drafts a question for each of several statements: the prompt numbers them and the
