@@ -37,6 +37,12 @@ let package = Package(
             path: "Sources/CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(
             name: "CSupport",
             cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3"])]
@@ -68,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["Store", "Embeddings", "VectorIndex"]
+            dependencies: ["Store", "Embeddings", "VectorIndex", "CLibXML2"]
         ),
         .target(
             name: "Retrieval",
@@ -128,7 +134,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["RAGTestSupport", "Ingest", "Store", "Embeddings"]
+            dependencies: ["RAGTestSupport", "Ingest", "Store", "Embeddings", "VectorIndex"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "RetrievalTests",

@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need_apt=()
 # chromium and chromium-driver: the tests drive rag's review and report pages in a real headless browser.
-for pkg in libopenblas-dev libsqlite3-dev poppler-utils chromium chromium-driver; do
+for pkg in libopenblas-dev libsqlite3-dev libxml2-dev pkg-config poppler-utils mupdf-tools chromium chromium-driver; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,8 +1,11 @@
 import Foundation
 
-/// HTML: drops scripts, styles and navigation; keeps headings, paragraphs, list items, table rows (cells
-/// joined by ` | `) and preformatted code as text blocks; decodes entities; collapses whitespace outside
-/// `<pre>`. The title is `<title>`, else the first `<h1>`.
+/// HTML, parsed by libxml2's recovering HTML parser: drops scripts, styles and navigation; keeps headings,
+/// paragraphs, list items, table rows (cells joined by ` | `) and preformatted code as text blocks; collapses
+/// whitespace outside `<pre>`. The title is `<title>`, else the first `<h1>`.
+///
+/// libxml2 replaced a hand-written tokenizer: on the PostgreSQL manual and the Debian handbook both give the
+/// same chunks byte for byte; on damaged pages libxml2 keeps more (see README, "Messy input").
 ///
 /// Navigation is recognised by element (`nav`, `footer`, forms and their controls) and by common class, id
 /// and role names (`navheader`, `navfooter`, `docnav`, `breadcrumb`, `toc`, `role="navigation"`, ...), which
@@ -20,6 +23,8 @@ public struct HTMLLoader: Sendable {
         "navheader", "navfooter", "docnav", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "toc",
         "banner", "skip", "skip-link", "menu", "sidebar-nav", "contentinfo", "cookie-banner", "pagination",
     ]
+    /// The attributes that mark chrome (see `Walker.isChrome`).
+    static let walkerAttributes: Set<String> = ["class", "id", "role", "aria-hidden"]
     /// Elements that end the current block and start a new one.
     static let blockElements: Set<String> = [
         "p", "div", "section", "article", "main", "aside", "header", "h1", "h2", "h3", "h4", "h5", "h6", "li",
@@ -32,17 +37,18 @@ public struct HTMLLoader: Sendable {
     ]
 
     /// Extracts the text of a file's bytes; `path` names it in errors.
-    /// - Throws: ``IngestError`` (empty, binary, undecodable, malformed).
+    /// - Throws: ``IngestError`` (empty, binary).
     public func load(_ data: Data, path: String) throws -> ExtractedDocument {
-        let head = String(decoding: data.prefix(2_048), as: UTF8.self).lowercased()
-        let declaresLatin1 = head.contains("iso-8859-1") || head.contains("windows-1252") || head.contains("latin1")
-        let source = try TextDecoding.decode(data, path: path, latin1Fallback: declaresLatin1)
+        try load(TextDecoding.decode(data, path: path, markup: true), path: path)
+    }
+
+    func load(_ decoded: DecodedText, path: String) throws -> ExtractedDocument {
+        let source = decoded.text
         var walker = Walker()
-        var tokenizer = HTMLTokenizer(source)
-        while let token = tokenizer.next() { walker.handle(token) }
+        LibXMLHTMLParser.tokens(of: source) { walker.handle($0) }
         walker.flush()
         let title = walker.title.flatMap { $0.isEmpty ? nil : $0 } ?? walker.firstH1
-        let document = walker.assembler.document(format: .html, title: title)
+        let document = walker.assembler.document(format: .html, title: title, metadata: decoded.report.metadata)
         if document.isEmpty { throw IngestError.empty(path: path) }
         return document
     }
@@ -52,8 +58,8 @@ public struct HTMLLoader: Sendable {
         var assembler = TextAssembler()
         var title: String?
         var firstH1: String?
-        /// Open elements and whether each drops its content.
-        private var stack: [(name: String, drops: Bool)] = []
+        /// Open elements, whether each drops its content, and whether only its class, id or role says so.
+        private var stack: [(name: String, drops: Bool, chrome: Bool)] = []
         private var dropDepth = 0
         private var buffer = ""
         private var inTitle = false
@@ -78,7 +84,10 @@ public struct HTMLLoader: Sendable {
                     for element in stack[head...] where element.drops { dropDepth -= 1 }
                     stack.removeSubrange(head...)
                 }
-                let drops = HTMLLoader.droppedElements.contains(name) || Self.isChrome(attributes)
+                if dropDepth > 0 && Self.isHeading(name) { reopenContentSwallowedByChrome() }
+                let dropsElement = HTMLLoader.droppedElements.contains(name)
+                let chrome = !dropsElement && Self.isChrome(attributes)
+                let drops = dropsElement || chrome
                 if dropDepth == 0 {
                     if Self.isBlock(name) || drops {
                         flush()
@@ -86,7 +95,7 @@ public struct HTMLLoader: Sendable {
                         if !buffer.trimmingWhitespace().isEmpty { buffer += " | " }
                     }
                 }
-                stack.append((name, drops))
+                stack.append((name, drops, chrome))
                 if drops { dropDepth += 1 }
             case let .endTag(name):
                 if name == "title" {
@@ -105,6 +114,15 @@ public struct HTMLLoader: Sendable {
                     buffer += text
                 }
             }
+        }
+
+        /// A section heading inside navigation means the navigation's end tag was lost (a damaged page): the
+        /// rest of the page would vanish with it. When only class names made the open elements drop their
+        /// content (not `nav`, `script`, ...), they stop dropping, as a browser would show the page.
+        private mutating func reopenContentSwallowedByChrome() {
+            guard stack.allSatisfy({ !$0.drops || $0.chrome }) else { return }
+            for index in stack.indices where stack[index].drops { stack[index].drops = false }
+            dropDepth = 0
         }
 
         /// Ends the current block: its kind comes from the innermost block element that holds it.
@@ -149,6 +167,8 @@ public struct HTMLLoader: Sendable {
         }
 
         static func isBlock(_ name: String) -> Bool { HTMLLoader.blockElements.contains(name) }
+        static func isHeading(_ name: String) -> Bool { headings.contains(name) }
+        private static let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
         static func isVoid(_ name: String) -> Bool { HTMLLoader.voidElements.contains(name) }
 
         /// Whether class, id or role names mark the element as navigation or chrome.

@@ -16,6 +16,15 @@ public struct IngestOptions: Sendable {
     public var textField = "text"
     /// JSONL: the field holding the record id (default `_id`, then `id`).
     public var idField: String?
+    /// JSONL: a bad line fails its whole file (default: the good lines are ingested, the bad ones reported).
+    public var strictRecords = false
+    /// Files larger than this many bytes are skipped.
+    public var maxFileBytes = 1_000_000_000
+    /// Seconds one file's extraction may take before it fails (checked between stages of the loaders and
+    /// enforced on `pdftotext`).
+    public var fileTimeout = 300.0
+    /// Paths never ingested: the target database, its `-wal`/`-shm` files and its index.
+    public var ownFiles: Set<String> = []
     /// Threads inserting into the HNSW index while ingesting (the embedder has the others).
     public var indexThreads = 1
     /// Seconds between saves of the index file during a long run (it is always saved at the end).
@@ -30,11 +39,20 @@ public struct IngestOptions: Sendable {
 public struct FileProblem: Sendable, Codable, Equatable {
     public var path: String
     public var reason: String
+    /// The 1-based line, for a bad JSONL line.
+    public var line: Int?
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, line: Int? = nil) {
         self.path = path
         self.reason = reason
+        self.line = line
     }
+}
+
+/// A file whose text needed help to decode: another encoding than UTF-8, or characters replaced.
+public struct DecodingNote: Sendable, Codable, Equatable {
+    public var path: String
+    public var encoding: TextEncodingReport
 }
 
 /// What an ingest run did.
@@ -51,7 +69,7 @@ public struct IngestSummary: Sendable, Codable {
     public var unchanged = 0
     /// Files with nothing to ingest (empty, binary, unsupported format).
     public var skipped = 0
-    /// Files that could not be ingested (unreadable, undecodable, malformed).
+    /// Files that could not be ingested (unreadable, malformed, timed out).
     public var failed = 0
     /// Source files removed by `prune` (or because they no longer yield any text).
     public var removed = 0
@@ -73,6 +91,14 @@ public struct IngestSummary: Sendable, Codable {
     public var skips: [FileProblem] = []
     /// The failed files and why.
     public var failures: [FileProblem] = []
+    /// JSONL lines not ingested (their files' good lines were), with line numbers and reasons.
+    public var badLines: [FileProblem] = []
+    /// Files decoded from another encoding than UTF-8 or with characters replaced.
+    public var decodingNotes: [DecodingNote] = []
+    /// Characters written as U+FFFD across all files.
+    public var replacedCharacters = 0
+    /// Vectors the index holds at the end of the run.
+    public var indexVectors = 0
 
     public init() {}
 }

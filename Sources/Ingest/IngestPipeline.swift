@@ -33,7 +33,11 @@ public struct IngestPipeline: Sendable {
     ///   written); ``StoreError`` (for example an embedder mismatch) and embedder errors end the run.
     public func run(paths: [String], progress: Progress? = nil) throws -> IngestSummary {
         let start = Date()
-        let files = try FileWalker(includes: options.includes, excludes: options.excludes).files(under: paths)
+        let databaseFiles = ["", "-wal", "-shm", "-journal"].map { store.path + $0 }
+            + [CorpusStore.indexPath(forDatabase: store.path)]
+        let walk = try FileWalker(includes: options.includes, excludes: options.excludes,
+                                  ownFiles: options.ownFiles.union(databaseFiles)).walk(under: paths)
+        let files = walk.files
         let info = EmbedderInfo(name: embedder.name, dimension: embedder.dimension, isNormalized: embedder.isNormalized)
         try store.bind(embedder: info)
         let chunker = try Chunker(tokenizer: embedder.tokenizer,
@@ -44,6 +48,8 @@ public struct IngestPipeline: Sendable {
         let index = try ChunkIndex.open(for: store, dimension: embedder.dimension)
         var summary = IngestSummary()
         summary.files = files.count
+        summary.skipped = walk.skipped.count
+        summary.skips = walk.skipped
         summary.indexRepair = index.repair.description
         summary.indexSeconds = Date().timeIntervalSince(indexStart)
         let runID = try store.beginRun(arguments: options.arguments)

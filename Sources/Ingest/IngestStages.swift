@@ -18,6 +18,10 @@ struct PreparedSource: Sendable {
     var fingerprint: SourceFingerprint
     var documents: [PreparedDocument]
     var bytes: Int
+    /// How the text was decoded (nil for PDF and JSONL, which are UTF-8 by definition).
+    var encoding: TextEncodingReport?
+    /// JSONL lines left out.
+    var badLines: [FileProblem] = []
 
     var chunkCount: Int { documents.reduce(0) { $0 + $1.chunks.count } }
 }
@@ -64,9 +68,26 @@ final class Reader: Sendable {
     func run(into output: BoundedQueue<WorkItem>) {
         defer { output.close() }
         for path in files {
-            let item = stopwatch.time { prepare(path) }
+            let item = stopwatch.time { prepareWithinTimeLimit(path) }
             guard output.push(item) else { return }
         }
+    }
+
+    /// `prepare(path)` on a worker thread, given up after the per-file time limit: the run goes on and the
+    /// file fails with that reason. (A thread cannot be stopped from outside; the abandoned one finishes or
+    /// dies with the process, and its result is dropped. `pdftotext` is stopped for real.)
+    func prepareWithinTimeLimit(_ path: String) -> WorkItem {
+        let result = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+            result.set(prepare(path))
+            done.signal()
+        }
+        // The PDF tools enforce the limit themselves (two of them may run); the margin lets them report first.
+        if done.wait(timeout: .now() + 2 * options.fileTimeout + 5) == .timedOut {
+            return .problem(.timedOut(path: path, seconds: options.fileTimeout))
+        }
+        return result.get() ?? .problem(.unreadable(path: path, reason: "extraction gave no result"))
     }
 
     /// One file's work item; never throws: problems become items.
@@ -77,25 +98,39 @@ final class Reader: Sendable {
         let data: Data
         let modified: Double
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            if size > options.maxFileBytes {
+                return .problem(.tooLarge(path: path, bytes: size, limit: options.maxFileBytes))
+            }
             modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             return .problem(.unreadable(path: path, reason: (error as NSError).localizedDescription))
         }
         let hash = SHA256.hex(data)
         if fingerprints[path]?.contentHash == hash { return .unchanged(path: path) }
         do {
-            let extracted: [ExtractedDocument]
+            var extracted: [ExtractedDocument]
+            var encoding: TextEncodingReport?
+            var badLines: [FileProblem] = []
             switch format {
-            case .text: extracted = [try PlainTextLoader().load(data, path: path)]
-            case .markdown: extracted = [try MarkdownLoader().load(data, path: path)]
-            case .html: extracted = [try HTMLLoader().load(data, path: path)]
+            case .text, .markdown, .html:
+                let decoded = try TextDecoding.decode(data, path: path, markup: format == .html)
+                encoding = decoded.report
+                switch format {
+                case .text: extracted = [try PlainTextLoader().load(decoded, path: path)]
+                case .markdown: extracted = [try MarkdownLoader().load(decoded, path: path)]
+                default: extracted = [try HTMLLoader().load(decoded, path: path)]
+                }
             case .jsonl:
-                extracted = try JSONLLoader(textField: options.textField, idField: options.idField).load(data, path: path)
+                let records = try JSONLLoader(textField: options.textField, idField: options.idField,
+                                              strict: options.strictRecords).load(data, path: path)
+                extracted = records.documents
+                badLines = records.badLines
             case .pdf:
                 guard !data.isEmpty else { throw IngestError.empty(path: path) }
-                extracted = [try PDFLoader().load(path: path)]
+                extracted = [try PDFLoader().load(path: path, timeout: options.fileTimeout)]
             }
             let documents = extracted.map { document in
                 PreparedDocument(path: document.recordID.map { path + "#" + $0 } ?? path, extracted: document,
@@ -103,13 +138,21 @@ final class Reader: Sendable {
             }
             return .source(PreparedSource(
                 source: path, fingerprint: SourceFingerprint(contentHash: hash, size: data.count, modified: modified),
-                documents: documents, bytes: data.count))
+                documents: documents, bytes: data.count, encoding: encoding, badLines: badLines))
         } catch let error as IngestError {
             return .problem(error)
         } catch {
             return .problem(.unreadable(path: path, reason: "\(error)"))
         }
     }
+}
+
+/// A work item handed from the thread that prepared it.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var item: WorkItem?
+    func set(_ value: WorkItem) { lock.withLock { item = value } }
+    func get() -> WorkItem? { lock.withLock { item } }
 }
 
 /// Stage 2: embeds chunks in batches gathered across files.

@@ -75,6 +75,11 @@ struct Writer {
                         metadata: extracted.metadata, textLength: extracted.length, chunks: chunks))
                 }
                 summary.documents += documents.count
+                summary.badLines += source.badLines
+                if let encoding = source.encoding, encoding.isNoteworthy {
+                    summary.decodingNotes.append(DecodingNote(path: source.source, encoding: encoding))
+                    summary.replacedCharacters += encoding.replacements
+                }
                 summary.chunks += documents.reduce(0) { $0 + $1.chunks.count }
                 summary.bytes += source.bytes
                 updates.append(SourceUpdate(source: source.source, fingerprint: source.fingerprint, documents: documents))
@@ -109,6 +114,7 @@ struct Writer {
     mutating func saveIndex(summary: inout IngestSummary) throws {
         let start = Date()
         try index.save()
+        summary.indexVectors = index.index.count
         summary.indexSeconds += Date().timeIntervalSince(start)
         lastSave = Date()
     }

@@ -7,9 +7,13 @@ public struct MarkdownLoader: Sendable {
     public init() {}
 
     /// Extracts the text of a file's bytes; `path` names it in errors.
-    /// - Throws: ``IngestError`` (empty, binary, undecodable, malformed).
+    /// - Throws: ``IngestError`` (empty, binary).
     public func load(_ data: Data, path: String) throws -> ExtractedDocument {
-        let text = try TextDecoding.decode(data, path: path)
+        try load(TextDecoding.decode(data, path: path), path: path)
+    }
+
+    func load(_ decoded: DecodedText, path: String) throws -> ExtractedDocument {
+        let text = decoded.text
         var assembler = TextAssembler()
         var title: String?
         var firstHeading: String?
@@ -76,7 +80,8 @@ public struct MarkdownLoader: Sendable {
         }
         if fence != nil { assembler.add(code.joined(separator: "\n"), kind: .code) }
         flushParagraph()
-        let document = assembler.document(format: .markdown, title: title ?? firstHeading)
+        let document = assembler.document(format: .markdown, title: title ?? firstHeading,
+                                          metadata: decoded.report.metadata)
         if document.isEmpty { throw IngestError.empty(path: path) }
         return document
     }

@@ -6,9 +6,13 @@ public struct PlainTextLoader: Sendable {
     public init() {}
 
     /// Extracts the text of a file's bytes; `path` names it in errors.
-    /// - Throws: ``IngestError`` (empty, binary, undecodable, malformed).
+    /// - Throws: ``IngestError`` (empty, binary).
     public func load(_ data: Data, path: String) throws -> ExtractedDocument {
-        let text = try TextDecoding.decode(data, path: path)
+        try load(TextDecoding.decode(data, path: path), path: path)
+    }
+
+    func load(_ decoded: DecodedText, path: String) throws -> ExtractedDocument {
+        let text = decoded.text
         var assembler = TextAssembler()
         for paragraph in TextDecoding.paragraphs(text) {
             assembler.add(String(paragraph).replacingOccurrences(of: "\u{0C}", with: " "), kind: .paragraph)
@@ -17,7 +21,7 @@ public struct PlainTextLoader: Sendable {
             String($0).trimmingWhitespace()
         }
         let title = firstLine.flatMap { $0.count <= 120 && !$0.isEmpty ? $0 : nil }
-        let document = assembler.document(format: .text, title: title)
+        let document = assembler.document(format: .text, title: title, metadata: decoded.report.metadata)
         if document.isEmpty { throw IngestError.empty(path: path) }
         return document
     }

@@ -86,6 +86,10 @@ extension Rag.Eval {
                     line.update(chunks)
                 }
                 if summary.chunks > 0 { line.finish(summary.chunks) }
+                if let first = summary.badLines.first {
+                    Output.log("warning: \(summary.badLines.count) bad lines in \(corpus) left out "
+                               + "(first: line \(first.line ?? 0): \(first.reason))")
+                }
                 documentID = RetrievalBenchmark.corpusDocumentID(corpusPath: corpus)
             }
             let store = try CorpusStore(path: database, create: false)

@@ -30,6 +30,10 @@ extension Rag {
         @Option(help: "Chunks per embedding batch.") var batchSize = 64
         @Option(help: "JSONL: the field holding the text.") var textField = "text"
         @Option(help: "JSONL: the field holding the record id (default _id, then id).") var idField: String?
+        @Flag(help: "JSONL: a bad line fails its whole file (default: good lines ingested, bad ones reported).")
+        var strict = false
+        @Option(help: "Skip files larger than this many megabytes.") var maxFileMb = 1_000.0
+        @Option(help: "Seconds one file's extraction may take before it fails.") var fileTimeout = 300.0
         @Option(help: "Encoder threads (default: all cores).") var threads: Int?
         @OptionGroup var embedding: EmbedderOptions
         @Flag(help: "Print one JSON object.") var json = false
@@ -38,6 +42,8 @@ extension Rag {
             if batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
             if let chunkTokens, chunkTokens < 8 { throw ValidationError("--chunk-tokens must be at least 8") }
             if overlap < 0 { throw ValidationError("--overlap must not be negative") }
+            if maxFileMb <= 0 { throw ValidationError("--max-file-mb must be positive") }
+            if fileTimeout <= 0 { throw ValidationError("--file-timeout must be positive") }
         }
 
         func run() async throws {
@@ -55,6 +61,9 @@ extension Rag {
             options.batchSize = batchSize
             options.textField = textField
             options.idField = idField
+            options.strictRecords = strict
+            options.maxFileBytes = Int(maxFileMb * 1e6)
+            options.fileTimeout = fileTimeout
             options.arguments = CommandLine.arguments.dropFirst().joined(separator: " ")
             let progressLine = ProgressBridge()
             let summary = try IngestPipeline(store: store, embedder: embedder, options: options)
@@ -80,9 +89,22 @@ extension Rag {
                                     Double(s.documents) / max(s.seconds, 1e-9),
                                     Double(s.bytes) / 1e6 / max(s.seconds, 1e-9), Double(s.chunks) / max(s.seconds, 1e-9)))
             }
-            lines.append("database: \(statistics.documents) documents, \(statistics.chunks) chunks; index \(s.indexRepair)")
+            lines.append("database: \(statistics.documents) documents, \(statistics.chunks) chunks; "
+                         + "index: \(s.indexVectors) vectors (on open: \(s.indexRepair))")
             for failure in s.failures.prefix(20) { lines.append("failed: \(failure.path): \(failure.reason)") }
             if s.failures.count > 20 { lines.append("... and \(s.failures.count - 20) more failures (see --json)") }
+            if !s.badLines.isEmpty {
+                let files = Set(s.badLines.map(\.path)).count
+                lines.append("\(s.badLines.count) bad JSONL lines left out in \(files) file(s) (good lines ingested):")
+                for bad in s.badLines.prefix(10) { lines.append("  \(bad.path):\(bad.line ?? 0): \(bad.reason)") }
+                if s.badLines.count > 10 { lines.append("  ... and \(s.badLines.count - 10) more (see --json)") }
+            }
+            if !s.decodingNotes.isEmpty {
+                let byEncoding = Dictionary(grouping: s.decodingNotes, by: { "\($0.encoding.encoding) (\($0.encoding.source.rawValue))" })
+                let encodings = byEncoding.sorted(by: { $0.key < $1.key }).map { "\($0.value.count) \($0.key)" }
+                lines.append("decoded: \(encodings.joined(separator: ", ")); \(s.replacedCharacters) characters "
+                             + "replaced by U+FFFD")
+            }
             let reasons = Dictionary(grouping: s.skips, by: \.reason).mapValues(\.count)
             for (reason, count) in reasons.sorted(by: { $0.key < $1.key }) { lines.append("skipped \(count): \(reason)") }
             return lines.joined(separator: "\n")
@@ -119,7 +141,9 @@ struct IngestReport: Encodable {
     var indexRepair: String
     var database: String
     var totalDocuments, totalChunks: Int
-    var failures, skips: [FileProblem]
+    var failures, skips, badLines: [FileProblem]
+    var decodingNotes: [DecodingNote]
+    var replacedCharacters, indexVectors: Int
 
     init(summary s: IngestSummary, statistics: StoreStatistics, database: String) {
         let wall = max(s.seconds, 1e-9)
@@ -136,5 +160,9 @@ struct IngestReport: Encodable {
         totalChunks = statistics.chunks
         failures = s.failures
         skips = s.skips
+        badLines = s.badLines
+        decodingNotes = s.decodingNotes
+        replacedCharacters = s.replacedCharacters
+        indexVectors = s.indexVectors
     }
 }

@@ -16,7 +16,7 @@ public enum IndexRepair: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .upToDate: "up to date"
-        case let .created(count): "created with \(count) vectors"
+        case let .created(count): count == 0 ? "new index" : "built from \(count) stored vectors"
         case let .caughtUp(added, removed): "caught up: \(added) added, \(removed) removed"
         case let .rebuilt(reason, count): "rebuilt with \(count) vectors (\(reason))"
         }

@@ -16,7 +16,7 @@ import Ingest
         documents.append(try HTMLLoader().load(try Data(contentsOf: URL(fileURLWithPath: handbook)), path: handbook))
         documents.append(try PDFLoader().load(path: SharedData.path("pdfs/R-intro.pdf")))
         let jsonl = SharedData.path("retrieval/cranfield/corpus.jsonl")
-        documents += try JSONLLoader().load(try Data(contentsOf: URL(fileURLWithPath: jsonl)), path: jsonl).prefix(50)
+        documents += try JSONLLoader().load(try Data(contentsOf: URL(fileURLWithPath: jsonl)), path: jsonl).documents.prefix(50)
         let jargon = SharedData.path("corpora/jargon-file-4.4.7/jargon.txt")
         let text = try Data(contentsOf: URL(fileURLWithPath: jargon)).prefix(200_000)
         documents.append(try PlainTextLoader().load(text, path: jargon))
