@@ -27,6 +27,16 @@ python3 -c "import pytrec_eval" 2>/dev/null || $PIP install -q pytrec_eval-terri
 # selenium drives chromium-driver in the browser tests (it finds the apt driver; nothing is downloaded).
 python3 -c "import selenium" 2>/dev/null || $PIP install -q "selenium>=4.20"
 
+# The export tests open every exported format in its own library (datasets, ragas, deepeval, pytrec_eval), in a
+# venv of their own: ragas pulls much of the langchain stack, and its 0.4.3 import needs langchain-community < 0.3.30.
+EXPORT_VENV="${RAG_EXPORT_VENV:-$HOME/.cache/rag/export-venv}"
+if ! "$EXPORT_VENV/bin/python" -c "import datasets, ragas, deepeval, pytrec_eval, yaml" 2>/dev/null; then
+    echo "setup: export-check venv in $EXPORT_VENV (datasets, ragas, deepeval, pytrec_eval)" >&2
+    python3 -m venv "$EXPORT_VENV"
+    "$EXPORT_VENV/bin/python" -m pip install -q datasets==5.2.0 ragas==0.4.3 deepeval==4.3.1 \
+        langchain-community==0.3.29 pytrec_eval-terrier pyyaml
+fi
+
 if [ "${RAG_SETUP_ANCHORS:-0}" = "1" ]; then
     # Only the benchmarks need these.
     python3 -c "import hnswlib, faiss, onnxruntime" 2>/dev/null || $PIP install -q hnswlib faiss-cpu onnxruntime onnx

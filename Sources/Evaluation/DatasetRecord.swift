@@ -19,6 +19,23 @@ public struct DatasetRecord: Sendable, Equatable {
     public var documents: [String]
     /// The first failed check's name, for a rejected sample.
     public var rejectionReason: String?
+    /// The phrase the answer turns on (`answer_span`), when the task asked for one.
+    public var answerSpan: String?
+    /// The cited spans: where each supporting passage sits.
+    public var spans: [Span] = []
+    /// The model that wrote the sample (`generator: extractive` samples have none).
+    public var model: String?
+    /// Whether the line has what every rag dataset line has: an id, a question or text, and its sources.
+    public var isRagSample = false
+
+    /// A cited span: offsets in Unicode scalars into the document's extracted text.
+    public struct Span: Sendable, Equatable {
+        public var chunkID: Int64?
+        public var document: String
+        public var start: Int
+        public var end: Int
+        public var text: String
+    }
 
     public init(line: Int, id: String, question: String? = nil, answer: String? = nil, text: String? = nil,
                 label: String? = nil, type: String? = nil, sourceChunkIDs: [Int64] = [], documents: [String] = [],
@@ -50,11 +67,18 @@ public struct DatasetRecord: Sendable, Equatable {
         return records
     }
 
+    /// Parses JSONL lines already in memory (for example the reviewed selection); `path` names them in errors.
+    public static func parse(lines: [String], path: String) throws -> [DatasetRecord] {
+        try lines.enumerated().map { index, line in
+            record(try TextFile.jsonObject(Substring(line), path: path, number: index + 1), line: index + 1)
+        }
+    }
+
     static func record(_ object: [String: Any], line: Int) -> DatasetRecord {
         let spans = object["spans"] as? [[String: Any]] ?? []
         let checks = object["checks"] as? [[String: Any]] ?? []
         let failed = checks.first { ($0["passed"] as? Bool) == false }
-        return DatasetRecord(
+        var record = DatasetRecord(
             line: line,
             id: JSONField.string(object["id"]) ?? "line-\(line)",
             question: object["question"] as? String,
@@ -65,6 +89,17 @@ public struct DatasetRecord: Sendable, Equatable {
             sourceChunkIDs: (object["source_chunk_ids"] as? [Any] ?? []).compactMap { JSONField.int($0).map(Int64.init) },
             documents: spans.compactMap { $0["document"] as? String },
             rejectionReason: failed.map { ($0["name"] as? String) ?? "unnamed check" })
+        record.answerSpan = object["answer_span"] as? String
+        record.model = object["model"] as? String
+        record.spans = spans.compactMap { span in
+            guard let document = span["document"] as? String, let start = JSONField.int(span["start"]),
+                  let end = JSONField.int(span["end"]) else { return nil }
+            return Span(chunkID: JSONField.int(span["chunk_id"]).map(Int64.init), document: document, start: start,
+                        end: end, text: span["text"] as? String ?? "")
+        }
+        record.isRagSample = object["id"] != nil && object["checks"] is [Any]
+            && (record.question != nil || record.text != nil || object["source_chunk_ids"] is [Any])
+        return record
     }
 
     /// Reads real samples to compare with: a JSONL file (records as in ``load(path:)``, or anything with a
@@ -112,18 +147,19 @@ public enum DatasetQueries {
         case document
     }
 
-    /// The queries and judgements; samples without a question or a source are left out.
+    /// The queries and judgements: every source chunk (or every cited document) of a question is relevant.
+    /// Samples without a question or a source, and unanswerable ones, are left out.
     public static func make(from records: [DatasetRecord], level: Level = .chunk) -> (queries: QuerySet, qrels: Qrels) {
         var queries: [QuerySet.Query] = []
         var qrels = Qrels()
         var seen: Set<String> = []
-        for record in records {
-            let source = level == .chunk ? record.sourceChunkIDs.first.map { String($0) } : record.documents.first
-            guard let question = record.question, let source else { continue }
+        for record in records where record.type != "unanswerable" {
+            let sources = level == .chunk ? record.sourceChunkIDs.map { String($0) } : record.documents
+            guard let question = record.question, !sources.isEmpty else { continue }
             var id = record.id
             if !seen.insert(id).inserted { id += "@line-\(record.line)" }
             queries.append(QuerySet.Query(id: id, text: question))
-            qrels.judgements[id] = [source: 1]
+            qrels.judgements[id] = Dictionary(sources.map { ($0, 1) }, uniquingKeysWith: { first, _ in first })
         }
         return (QuerySet(queries), qrels)
     }

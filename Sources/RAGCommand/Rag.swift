@@ -9,6 +9,7 @@ public struct Rag: AsyncParsableCommand {
             Bench.self,
             Embed.self,
             Eval.self,
+            Export.self,
             Filter.self,
             Generate.self,
             Ingest.self,
