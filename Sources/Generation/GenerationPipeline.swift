@@ -511,8 +511,9 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
         let chars = Array(source.text)
         let spans = [q.sentenceRange].map { r in
-            SupportingSpan(document: source.document, chunkID: source.chunkID, start: source.start + r.lowerBound,
-                           end: source.start + r.upperBound, text: String(chars[r]))
+            let scalars = source.text.scalarRange(ofCharacters: r)
+            return SupportingSpan(document: source.document, chunkID: source.chunkID, start: source.start + scalars.lowerBound,
+                                  end: source.start + scalars.upperBound, text: String(chars[r]))
         }
         return GeneratedSample(
             id: sampleID(slot), fields: ["question": .string(q.question), "answer": .string(q.answer)],
@@ -552,8 +553,9 @@ public final class GenerationPipeline: @unchecked Sendable {
         var spans: [SupportingSpan] = []
         let isUnanswerable = slot.target == TaskDefinition.QuestionType.unanswerable.rawValue
         if let focus = slot.focus, let text = slot.focusText, let source = slot.context.first {
+            let scalars = source.text.scalarRange(ofCharacters: focus)
             spans.append(SupportingSpan(document: source.document, chunkID: source.chunkID,
-                                        start: source.start + focus.lowerBound, end: source.start + focus.upperBound,
+                                        start: source.start + scalars.lowerBound, end: source.start + scalars.upperBound,
                                         text: text))
         }
         if !isUnanswerable {
@@ -564,9 +566,10 @@ public final class GenerationPipeline: @unchecked Sendable {
                 for passage in slot.context {
                     guard let match = SpanLocator.locate(quote, in: passage.text) else { continue }
                     let chars = Array(passage.text)
+                    let scalars = passage.text.scalarRange(ofCharacters: match.range)
                     let span = SupportingSpan(
-                        document: passage.document, chunkID: passage.chunkID, start: passage.start + match.range.lowerBound,
-                        end: passage.start + match.range.upperBound, text: String(chars[match.range]))
+                        document: passage.document, chunkID: passage.chunkID, start: passage.start + scalars.lowerBound,
+                        end: passage.start + scalars.upperBound, text: String(chars[match.range]))
                     if !spans.contains(span) { spans.append(span) }
                     break
                 }

@@ -1,5 +1,6 @@
 import RAGTestSupport
 import Foundation
+import Store
 import Testing
 
 /// `rag export`: a dataset generated from the shipped corpus, written in every format and opened in the real
@@ -88,6 +89,23 @@ import Testing
         let forced = try await RagProcess.run(["export", "d.jsonl", "--db", "x.db", "--format", "ragas", "--out", "taken.jsonl",
                                                "--force"], in: dir.path)
         #expect(forced.status == 0, "\(forced.stderr)")
+
+        // --reviewed: only what a reviewer accepted, with the edit applied.
+        let ids = try String(contentsOfFile: dir.file("d.jsonl"), encoding: .utf8).split(separator: "\n")
+            .compactMap { try RagProcess.json(String($0))["id"] as? String }
+        try #require(ids.count >= 2)
+        let store = try CorpusStore(path: dir.file("x.db"), create: false)
+        try store.record(review: SampleReview(dataset: "d.jsonl", sampleID: ids[0], reviewer: "ann", verdict: .accept,
+                                              edited: "{\"answer\": \"Edited by ann.\"}", automaticallyKept: true))
+        try store.record(review: SampleReview(dataset: "d.jsonl", sampleID: ids[1], reviewer: "ann", verdict: .reject,
+                                              automaticallyKept: true))
+        let reviewed = try await RagProcess.run(["export", "d.jsonl", "--db", "x.db", "--format", "deepeval", "--out",
+                                                 "r.json", "--reviewed"], in: dir.path)
+        try #require(reviewed.status == 0, "\(reviewed.stderr)")
+        let goldens = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("r.json"))))
+            as? [[String: Any]] ?? []
+        #expect(goldens.map { $0["name"] as? String } == [ids[0]])
+        #expect(goldens.first?["expected_output"] as? String == "Edited by ann.")
 
         let unknown = try await RagProcess.run(["export", "d.jsonl", "--db", "x.db", "--format", "csv", "--out", "u.csv"],
                                                in: dir.path)

@@ -1,0 +1,17 @@
+/// Offsets: the generators find sentences and phrases in Characters (what a reader sees), and spans are stored
+/// in Unicode scalars (what the store and Grounding count, Python's `str` indexing). A character with a
+/// combining mark, a flag or a ZWJ emoji is one Character and several scalars, so a range is converted once,
+/// where a span is made.
+extension String {
+    /// `range` (Character offsets into this string) as Unicode scalar offsets.
+    func scalarRange(ofCharacters range: Range<Int>) -> Range<Int> {
+        var scalars = 0
+        var lower = 0
+        for (index, character) in enumerated() {
+            if index == range.lowerBound { lower = scalars }
+            if index == range.upperBound { return lower..<scalars }
+            scalars += character.unicodeScalars.count
+        }
+        return (range.lowerBound >= count ? scalars : lower)..<scalars
+    }
+}
