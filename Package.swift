@@ -6,8 +6,16 @@ import PackageDescription
 /// `addProduct` and Float16 conversions become library calls (see ../shared/PERF.md).
 /// Dynamic exclusivity checks on class properties showed up at about 6% of an HNSW search in perf, so the hot
 /// modules turn them off (they keep their state in final classes accessed under their own locks).
+/// The x86-64 flags apply only when building on x86-64 (the manifest runs on the host): arm64 gets NEON through
+/// the same SIMD types, and `RAG_PORTABLE=1` builds without them (CI checks that configuration compiles).
+#if arch(x86_64)
+let portable = Context.environment["RAG_PORTABLE"] == "1"
+#else
+let portable = true
+#endif
+let cpuFlags: [String] = portable ? [] : ["-Xcc", "-march=x86-64-v3"]
 let hotSwiftSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-march=x86-64-v3", "-enforce-exclusivity=unchecked"]),
+    .unsafeFlags(cpuFlags + ["-enforce-exclusivity=unchecked"]),
 ]
 
 let package = Package(
@@ -45,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "CSupport",
-            cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3"])]
+            cSettings: [.unsafeFlags(["-O3"] + (portable ? [] : ["-march=x86-64-v3"]))]
         ),
         .target(
             name: "VectorIndex",

@@ -97,7 +97,10 @@ public enum DatasetWriter {
             md += "\n## Diversity\n\n| measure | value |\n|---|---:|\n"
             md += String(format: "| distinct-1 (unique words / words) | %.3f |\n| distinct-2 (unique word pairs / pairs) | %.3f |\n", d.distinct1, d.distinct2)
             md += String(format: "| mean pairwise cosine of questions | %.3f |\n", d.meanPairwiseCosine)
-            md += String(format: "| near-duplicate questions (cosine ≥ %.2f) | %.1f%% |\n", d.threshold, d.nearDuplicateRate * 100)
+            md += String(format: "| near-duplicate questions before dedup (cosine ≥ %.2f) | %.1f%% |\n", d.threshold,
+                         d.nearDuplicateRateBeforeDedup * 100)
+            md += "| removed by dedup | \(d.removedAsDuplicates) |\n"
+            md += String(format: "| near-duplicate questions kept | %.1f%% |\n", d.nearDuplicateRate * 100)
         }
         md += "\n## Rejections by reason\n\n"
         if report.rejected.isEmpty {

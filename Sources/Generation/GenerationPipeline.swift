@@ -146,17 +146,24 @@ public struct GenerationReport: Sendable, Codable {
         /// Mean cosine between the embeddings of every pair of kept questions.
         public var meanPairwiseCosine: Double
         /// Share of kept questions that duplicate an earlier one (same text, or cosine at or above the
-        /// threshold).
+        /// threshold). Dedup runs at the same threshold, so this is near 0 by construction; see the two below.
         public var nearDuplicateRate: Double
         public var threshold: Double
+        /// Samples dedup removed (rejected as `near_duplicate`).
+        public var removedAsDuplicates: Int
+        /// The share of duplicates among the samples that reached dedup: removed ones and kept duplicates over
+        /// kept plus removed. What the generator produced, before rag cleaned it.
+        public var nearDuplicateRateBeforeDedup: Double
 
         public init(distinct1: Double, distinct2: Double, meanPairwiseCosine: Double, nearDuplicateRate: Double,
-                    threshold: Double) {
+                    threshold: Double, removedAsDuplicates: Int = 0, nearDuplicateRateBeforeDedup: Double = 0) {
             self.distinct1 = distinct1
             self.distinct2 = distinct2
             self.meanPairwiseCosine = meanPairwiseCosine
             self.nearDuplicateRate = nearDuplicateRate
             self.threshold = threshold
+            self.removedAsDuplicates = removedAsDuplicates
+            self.nearDuplicateRateBeforeDedup = nearDuplicateRateBeforeDedup
         }
 
         enum CodingKeys: String, CodingKey {
@@ -165,6 +172,8 @@ public struct GenerationReport: Sendable, Codable {
             case distinct2 = "distinct_2"
             case meanPairwiseCosine = "mean_pairwise_cosine"
             case nearDuplicateRate = "near_duplicate_rate"
+            case removedAsDuplicates = "removed_as_duplicates"
+            case nearDuplicateRateBeforeDedup = "near_duplicate_rate_before_dedup"
         }
     }
 

@@ -94,11 +94,16 @@ extension Rag.Eval {
                 evaluated = evaluated.filter { $0.0.extra["split"] != tuneSplit }
                 guard !evaluated.isEmpty else { throw ValidationError("every line is in the tune split") }
             }
-            let metrics = BinaryMetrics(scores: evaluated.map(\.1.score), labels: evaluated.map(\.0.isSupported),
-                                        threshold: chosen)
-            if let verdicts { try write(evaluated, threshold: chosen, to: verdicts) }
+            // The checker's own decision, unless a threshold was just tuned: a verdict the round trip or the
+            // verifier decided can reject a sample whose score clears the threshold.
+            let retuned = tuneSplit != nil
+            let cut = chosen
+            let predicted: @Sendable (Verdict) -> Bool = { retuned ? $0.score >= cut : $0.isSupported }
+            let metrics = BinaryMetrics(scores: evaluated.map { predicted($0.1) ? 1 : 0 }, labels: evaluated.map(\.0.isSupported),
+                                        threshold: 0.5)
+            if let verdicts { try write(evaluated, predicted: predicted, to: verdicts) }
             let checks = Self.perCheck(evaluated)
-            let kinds = Self.perKind(evaluated, threshold: chosen)
+            let kinds = Self.perKind(evaluated, predicted: predicted)
             let verifierReport = answerVerifier.map { verifier in
                 VerifierReport(model: verifier.name, gate: configuration.verifierGate,
                                asked: evaluated.filter { $0.1.check(named: "verifier")?.features["asked"] == 1 }.count,
@@ -110,7 +115,7 @@ extension Rag.Eval {
                                             precision: metrics.precision, recall: metrics.recall, threshold: chosen,
                                             verifier: verifierReport, checks: checks, kinds: kinds))
             } else {
-                printTable(metrics, kinds: kinds, checks: checks)
+                printTable(metrics, threshold: chosen, kinds: kinds, checks: checks)
                 if let v = verifierReport {
                     print("verifier \(v.model): asked on \(v.asked) of \(evaluated.count) lines "
                         + String(format: "(gate %.2f), scored by log-probabilities on %d", v.gate, v.scored)
@@ -137,9 +142,9 @@ extension Rag.Eval {
         }
 
         /// Accuracy of the combined decision per "kind" field.
-        static func perKind(_ evaluated: [(LabelledSample, Verdict)], threshold: Double) -> [String: KindFigures] {
+        static func perKind(_ evaluated: [(LabelledSample, Verdict)], predicted: (Verdict) -> Bool) -> [String: KindFigures] {
             Dictionary(grouping: evaluated) { $0.0.extra["kind"] ?? "" }.filter { !$0.key.isEmpty }.mapValues { rows in
-                let correct = rows.filter { ($0.1.score >= threshold) == $0.0.isSupported }.count
+                let correct = rows.filter { predicted($0.1) == $0.0.isSupported }.count
                 return KindFigures(n: rows.count, accuracy: Double(correct) / Double(max(rows.count, 1)))
             }
         }
@@ -185,8 +190,9 @@ extension Rag.Eval {
             }
         }
 
-        private func printTable(_ metrics: BinaryMetrics, kinds: [String: KindFigures], checks: [String: CheckFigures]) {
-            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, " + String(format: "threshold %.3f\n", metrics.threshold)
+        private func printTable(_ metrics: BinaryMetrics, threshold: Double, kinds: [String: KindFigures],
+                                checks: [String: CheckFigures]) {
+            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, " + String(format: "threshold %.3f\n", threshold)
             for (label, value) in [("balanced accuracy", metrics.balancedAccuracy), ("precision", metrics.precision),
                                    ("recall", metrics.recall), ("specificity", metrics.specificity)] {
                 out += label.padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: "%.4f", value) + "\n"
@@ -220,12 +226,12 @@ extension Rag.Eval {
             var checks: [CheckResult]
         }
 
-        private func write(_ evaluated: [(LabelledSample, Verdict)], threshold: Double, to path: String) throws {
+        private func write(_ evaluated: [(LabelledSample, Verdict)], predicted decide: (Verdict) -> Bool, to path: String) throws {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var data = Data()
             for (sample, verdict) in evaluated {
-                let predicted = verdict.score >= threshold
+                let predicted = decide(verdict)
                 let line = VerdictLine(line: sample.line, supported: sample.isSupported, predicted: predicted,
                                        score: verdict.score, kind: sample.extra["kind"],
                                        reason: predicted ? nil : verdict.rejectionReason, checks: verdict.checks)

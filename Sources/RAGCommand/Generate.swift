@@ -165,10 +165,14 @@ extension Rag {
                 let vectors = try embedder.embed(texts)
                 let diversity = QualityFilters.diversity(texts, vectors: vectors)
                 let duplicates = QualityFilters.nearDuplicates(texts, vectors: vectors, threshold: options.duplicateThreshold)
+                let keptDuplicates = duplicates.compactMap { $0 }.count
+                let removed = report.rejected["near_duplicate"] ?? 0
                 report.diversity = .init(distinct1: diversity.distinct1, distinct2: diversity.distinct2,
                                          meanPairwiseCosine: diversity.meanPairwiseCosine,
-                                         nearDuplicateRate: Double(duplicates.compactMap { $0 }.count) / Double(texts.count),
-                                         threshold: Double(options.duplicateThreshold))
+                                         nearDuplicateRate: Double(keptDuplicates) / Double(texts.count),
+                                         threshold: Double(options.duplicateThreshold), removedAsDuplicates: removed,
+                                         nearDuplicateRateBeforeDedup: Double(keptDuplicates + removed)
+                                             / Double(texts.count + removed))
             }
             try DatasetWriter.write(kept: kept, rejected: rejected, report: report, task: definition, to: out)
 

@@ -45,7 +45,10 @@ public final class ChunkIndex: @unchecked Sendable {
     /// What `open` found.
     public let repair: IndexRepair
     /// The largest chunk id the index covers (all stored vectors with an id up to it are in the index).
-    public private(set) var coveredThrough: Int64
+    public var coveredThrough: Int64 { watermarkLock.withLock { watermark } }
+    /// `coveredThrough`, under its lock: `apply` moves it while searches on other threads may read it.
+    private var watermark: Int64
+    private let watermarkLock = NSLock()
 
     let dimension: Int
 
@@ -59,7 +62,7 @@ public final class ChunkIndex: @unchecked Sendable {
         self.path = path
         self.index = index
         self.repair = repair
-        self.coveredThrough = coveredThrough
+        self.watermark = coveredThrough
         self.dimension = index.configuration.dimension
     }
 
@@ -76,7 +79,8 @@ public final class ChunkIndex: @unchecked Sendable {
         } catch {
             throw StoreError.index(path: path, reason: "\(error)")
         }
-        coveredThrough = max(coveredThrough, addedIDs.max() ?? 0)
+        let newest = addedIDs.max() ?? 0
+        watermarkLock.withLock { watermark = max(watermark, newest) }
     }
 
     /// Writes the index atomically with its watermark, compacting first when more than a quarter of its slots
