@@ -33,8 +33,10 @@ EXPORT_VENV="${RAG_EXPORT_VENV:-$HOME/.cache/rag/export-venv}"
 if ! "$EXPORT_VENV/bin/python" -c "import datasets, ragas, deepeval, pytrec_eval, yaml" 2>/dev/null; then
     echo "setup: export-check venv in $EXPORT_VENV (datasets, ragas, deepeval, pytrec_eval)" >&2
     python3 -m venv "$EXPORT_VENV"
-    "$EXPORT_VENV/bin/python" -m pip install -q datasets==5.2.0 ragas==0.4.3 deepeval==4.3.1 \
-        langchain-community==0.3.29 pytrec_eval-terrier pyyaml
+    # Every version pinned (pip freeze of a working venv): new uploads once made the resolver fail (datasets 5.2
+    # needs a huggingface-hub that needs click >= 8.4.2, deepeval 4.3.1 needs click < 8.4).
+    "$EXPORT_VENV/bin/python" -m pip install -q -c "$(dirname "$0")/export-constraints.txt" datasets==5.0.1 ragas==0.4.3 \
+        deepeval==4.3.1 langchain-community==0.3.29 pytrec_eval-terrier pyyaml
 fi
 
 if [ "${RAG_SETUP_ANCHORS:-0}" = "1" ]; then
