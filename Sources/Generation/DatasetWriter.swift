@@ -63,7 +63,9 @@ public enum DatasetWriter {
                 md += "Each sample it accepted then went through round-trip answering: the same model answered the question "
                     + "from the passage without seeing the sample's answer, and the sample was kept only when the two agree "
                     + "(token F1, or for a sentence answer the share of the reader's phrase found in it in order, at least "
-                    + "\(format(agreement))). \(v.roundTrips) questions were answered this way; \(v.roundTripRejected) "
+                    + "\(format(agreement))" + (v.longAgreementThreshold.map { $0 > agreement
+                        ? ", and at least \(format($0)) for an answer longer than a phrase" : "" } ?? "")
+                    + "). \(v.roundTrips) questions were answered this way; \(v.roundTripRejected) "
                     + "were rejected for a disagreeing answer.\n\n"
                 if let confidence = v.readerConfidence {
                     md += "The reader answered first: a disagreeing answer rejected the sample with one call, and "

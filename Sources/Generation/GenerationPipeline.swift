@@ -98,6 +98,8 @@ public struct GenerationReport: Sendable, Codable {
         /// Round-trip answering: the least agreement (nil when off), the samples whose question the reader
         /// answered itself, and those rejected because its answer disagreed (or it found none).
         public var agreementThreshold: Double?
+        /// The least agreement for an answer longer than a fragment (nil when the round trip is off).
+        public var longAgreementThreshold: Double?
         public var roundTrips: Int
         public var roundTripRejected: Int
         /// Reader first: the least P(answerable) at which an agreeing answer is kept without the P(Yes) call
@@ -107,8 +109,9 @@ public struct GenerationReport: Sendable, Codable {
 
         public init(model: String, calls: Int, replayedCalls: Int, promptTokens: Int, seconds: Double,
                     threshold: Double, gate: Double, asked: Int, scored: Int, failed: Int,
-                    agreementThreshold: Double? = nil, roundTrips: Int = 0, roundTripRejected: Int = 0,
-                    readerConfidence: Double? = nil, keptOnReader: Int = 0) {
+                    agreementThreshold: Double? = nil, longAgreementThreshold: Double? = nil, roundTrips: Int = 0,
+                    roundTripRejected: Int = 0, readerConfidence: Double? = nil, keptOnReader: Int = 0) {
+            self.longAgreementThreshold = longAgreementThreshold
             self.readerConfidence = readerConfidence
             self.keptOnReader = keptOnReader
             self.agreementThreshold = agreementThreshold
@@ -131,6 +134,7 @@ public struct GenerationReport: Sendable, Codable {
             case replayedCalls = "replayed_calls"
             case promptTokens = "prompt_tokens"
             case agreementThreshold = "agreement_threshold"
+            case longAgreementThreshold = "long_answer_agreement_threshold"
             case roundTrips = "round_trips"
             case roundTripRejected = "round_trip_rejected"
             case readerConfidence = "reader_confidence"
@@ -682,13 +686,21 @@ public final class GenerationPipeline: @unchecked Sendable {
                                              "into", "its", "than", "what", "which", "who", "how", "does", "can",
                                              "you", "use", "used", "between", "among"]
 
+    /// Whether a question points at the text it was written from ("the passage", "mentioned in the first
+    /// sentence") instead of naming its subject: such a question means nothing to someone without the text.
+    public static func questionPointsAtText(_ question: String) -> Bool {
+        let q = question.lowercased()
+        return ["passage", "the context", "the text above", "in the text", "term or concept", "is or means",
+                "key statement", "the sentence", "this sentence", "the statement"].contains { q.contains($0) }
+            || q.range(of: #"\b(first|second|third|last|previous|next|above|following) (sentence|paragraph)"#,
+                       options: .regularExpression) != nil
+    }
+
     /// Completeness and provenance: a real question, an answer within bounds, and located support.
     func formatChecks(question: String, answer: String, type: String, spans: [SupportingSpan]) -> [CheckOutcome] {
         var checks: [CheckOutcome] = []
         let words = question.split(whereSeparator: \.isWhitespace).count
-        let mentionsContext = ["passage", "the context", "the text above", "term or concept", "is or means", "key statement",
-                              "the sentence", "this sentence", "the statement"]
-            .contains { question.lowercased().contains($0) }
+        let mentionsContext = Self.questionPointsAtText(question)
         let answerMentionsContext = ["the passage", "the context", "key statement", "the statement says", "the text states"]
             .contains { answer.lowercased().contains($0) }
         let echoesQuestion = answer.lowercased().trimmingCharacters(in: .punctuationCharacters)

@@ -29,6 +29,10 @@ extension SupportChecker {
         public var answerRoundTrip = true
         /// The least ``AnswerRoundTrip/agreement(reader:answer:)`` at which the reader's answer agrees.
         public var answerAgreementThreshold: Double = SupportChecker.defaultAnswerAgreementThreshold
+        /// The least agreement for an answer longer than ``fragmentWordLimit`` words (a sentence or clause): the
+        /// reader's phrase must lie (nearly) whole inside it, since a phrase sharing one word with a sentence says
+        /// little. The larger of this and ``answerAgreementThreshold`` applies.
+        public var longAnswerAgreementThreshold: Double = SupportChecker.defaultLongAnswerAgreementThreshold
         /// With round-trip answering: the reader answers first, and a sample whose answer agrees is kept without
         /// the P(Yes) call when the reader's probability of answering at all (rather than "unanswerable") is at
         /// least this; above 1, P(Yes) is always asked first and the reader only after it (the order in which
@@ -97,6 +101,7 @@ extension SupportChecker {
             try unit(verifierThreshold, "verifierThreshold")
             try unit(verifierGate, "verifierGate")
             try unit(answerAgreementThreshold, "answerAgreementThreshold")
+            try unit(longAnswerAgreementThreshold, "longAnswerAgreementThreshold")
             guard confidentReaderProbability >= 0 else {
                 throw GroundingError.invalidConfiguration(name: "confidentReaderProbability",
                                                           reason: "must be at least 0, got \(confidentReaderProbability)")

@@ -15,7 +15,8 @@ import Embeddings
 ///   an answer that disagrees with the sample's rejects it; one that agrees from a reader whose probability
 ///   of answering at all reaches ``Configuration/confidentReaderProbability`` keeps it without the P(Yes)
 ///   call when the compared answer is a fragment (at most ``Configuration/fragmentWordLimit`` words); the
-///   others are decided by P(Yes).
+///   others are decided by P(Yes). A longer answer agrees only when the reader's phrase lies nearly whole
+///   inside it (``Configuration/longAnswerAgreementThreshold``).
 ///
 /// - Important: `Sendable`; one checker may serve many tasks at once. It caches the analysis and the
 ///   embeddings of every text it sees (contexts repeat across samples), so use one checker per dataset.
@@ -31,6 +32,10 @@ public final class SupportChecker: Sendable {
     /// The least agreement of the reader's own answer with the sample's (see
     /// ``Configuration/answerAgreementThreshold``).
     public static let defaultAnswerAgreementThreshold = 0.3
+    /// The least agreement for a long answer (see ``Configuration/longAnswerAgreementThreshold``), fitted on the
+    /// tune half of `Benchmarks/grounding/sentence_probe.py`'s run (XQuAD questions against the sentence that
+    /// answers them or another sentence of their paragraph; see the README there).
+    public static let defaultLongAnswerAgreementThreshold = 0.8
     /// The reader's probability of answering at or above which an agreeing answer is kept without the P(Yes)
     /// call (see ``Configuration/confidentReaderProbability``; fitted with `fit_verifier.py --cascade` on the
     /// same 200 lines).
@@ -98,10 +103,13 @@ public final class SupportChecker: Sendable {
     /// agree. A reader that fails rejects the sample, as the verifier does.
     private func answerRoundTrip(_ answerer: any QuestionAnswerer, sample: GroundingSample) async -> CheckResult {
         let name = "answer_round_trip"
-        let threshold = configuration.answerAgreementThreshold
+        let compared = sample.shortAnswer ?? sample.answer
+        let threshold = Self.isFragment(compared, limit: configuration.fragmentWordLimit)
+            ? configuration.answerAgreementThreshold
+            : max(configuration.answerAgreementThreshold, configuration.longAnswerAgreementThreshold)
         do {
             let reader = try await answerer.answer(question: sample.question, passages: sample.passages)
-            let agreement = AnswerRoundTrip.agreement(reader: reader.text, answer: sample.shortAnswer ?? sample.answer)
+            let agreement = AnswerRoundTrip.agreement(reader: reader.text, answer: compared)
             let passed = agreement >= threshold
             let said = reader.text.map { "\"\($0.prefix(120))\"" } ?? "that the passages do not answer the question"
             var features = ["asked": 1.0, "unanswerable": reader.text == nil ? 1 : 0]

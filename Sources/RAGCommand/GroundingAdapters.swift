@@ -132,6 +132,17 @@ struct GroundingSampleFilter: SampleFilter {
     /// For answers that are quoted source sentences: the least share of the question's content terms the
     /// answer must contain (see ``QuestionCoverage``); nil to skip.
     var minimumQuestionCoverage: Double?
+    /// Which samples a coverage below the minimum rejects before the checker runs; the others only record it
+    /// (as a passed check whose score is the share), and the checker's reader decides them.
+    var coverageGates = CoverageGate.all
+    /// See ``coverageGates``.
+    enum CoverageGate {
+        /// Every quoted-sentence answer.
+        case all
+        /// Only answers whose phrase is longer than a fragment: for those the reader's agreement and P(Yes) are
+        /// weak signals (README, "Generation with the verifier"), for short ones the reader's answer decides.
+        case longAnswers
+    }
 
     func check(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
         guard let question = sample.question, let answer = sample.answer,
@@ -149,7 +160,14 @@ struct GroundingSampleFilter: SampleFilter {
                     : String(format: "the answer sentence covers %.0f%% of the question's terms; missing: ", share * 100)
                         + missing.joined(separator: ", "))
         }
-        if let coverageOutcome, !coverageOutcome.passed { return [coverageOutcome] }
+        let phrase = sample.fields["answer_span"]?.stringValue ?? answer
+        let gates = coverageGates == .all
+            || phrase.split(whereSeparator: \.isWhitespace).count > checker.configuration.fragmentWordLimit
+        if gates, let coverageOutcome, !coverageOutcome.passed { return [coverageOutcome] }
+        if !gates, let outcome = coverageOutcome, !outcome.passed {
+            coverageOutcome = CheckOutcome(name: outcome.name, passed: true, score: outcome.score,
+                                           reason: outcome.reason + " (recorded, not a gate: the reader decides)")
+        }
         var outcomes: [CheckOutcome] = []
         let verdict = try await checker.verdict(for: GroundingSample(
             question: question, answer: answer, passages: sample.context.map(\.text),

@@ -59,6 +59,10 @@ struct VerifierOptions: ParsableArguments {
             + "built-in threshold).", valueName: "agreement"))
     var answerAgreement: Double?
     @Option(help: ArgumentHelp(
+        "The least round-trip agreement for an answer longer than a phrase: the reader's phrase must lie "
+            + "(nearly) whole inside it (default: the fitted value).", valueName: "agreement"))
+    var longAnswerAgreement: Double?
+    @Option(help: ArgumentHelp(
         "With the round trip: the reader answers first, and an agreeing answer is kept without the P(Yes) call "
             + "when the reader's probability of answering (not \"unanswerable\") is at least this (above 1: "
             + "always ask P(Yes) first; default: the fitted value).", valueName: "probability"))
@@ -67,7 +71,7 @@ struct VerifierOptions: ParsableArguments {
     func validate() throws {
         if let readerConfidence, readerConfidence < 0 { throw ValidationError("--reader-confidence must be at least 0") }
         for (name, value) in [("--verifier-gate", verifierGate), ("--verifier-threshold", verifierThreshold),
-                              ("--answer-agreement", answerAgreement)] {
+                              ("--answer-agreement", answerAgreement), ("--long-answer-agreement", longAnswerAgreement)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name) must be in 0...1") }
         }
     }
@@ -80,6 +84,7 @@ struct VerifierOptions: ParsableArguments {
             configuration.answerRoundTrip = answerAgreement > 0
             configuration.answerAgreementThreshold = answerAgreement
         }
+        if let longAnswerAgreement { configuration.longAnswerAgreementThreshold = longAnswerAgreement }
         if let readerConfidence { configuration.confidentReaderProbability = readerConfidence }
     }
 

@@ -113,6 +113,14 @@ import Testing
                                       answer: pgDump))
     }
 
+    /// From hand-read runs: questions that point at their text are caught, ones that name their subject are not.
+    @Test func questionsThatPointAtTheirTextAreCaught() {
+        #expect(GenerationPipeline.questionPointsAtText("What is the name of the community-based distribution mentioned in the first sentence?"))
+        #expect(GenerationPipeline.questionPointsAtText("What does the passage say about dpkg?"))
+        #expect(!GenerationPipeline.questionPointsAtText("What is the name of the more recent fork of Aptosid?"))
+        #expect(!GenerationPipeline.questionPointsAtText("What is the first step in building a Debian package?"))
+    }
+
     @Test func refinementFeedbackIsPlainAndCarriesNoScores() {
         let failed = [
             CheckOutcome(name: "unsupported_claims", passed: false, score: 0.06,
