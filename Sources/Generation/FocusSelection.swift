@@ -23,15 +23,20 @@ public enum FocusSelection {
                 sentence = String(characters[range])
                 words = sentence.split(whereSeparator: \.isWhitespace).count
             }
-            guard let first = sentence.first, first.isUppercase || first.isNumber,
-                  sentence.last == ".", (8...60).contains(words), !sentence.contains("\n"),
-                  !sentence.hasSuffix(":.") else { continue }
+            guard isComplete(sentence), (8...60).contains(words), !sentence.contains("\n") else { continue }
             guard !dependsOnSurroundings(sentence) else { continue }
             let score = cueScore(sentence, type: type) + min(Double(words), 30) / 100
             scored.append((range, score))
         }
         return scored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.range.lowerBound < $1.range.lowerBound) }
             .map(\.range)
+    }
+
+    /// A complete sentence: a capital or digit first, a full stop last (not a list item ending in ";" or a
+    /// heading ending in ":").
+    static func isComplete(_ sentence: String) -> Bool {
+        guard let first = sentence.first, first.isUppercase || first.isNumber else { return false }
+        return sentence.last == "." && !sentence.hasSuffix(":.")
     }
 
     /// Sentences that cannot stand alone: they open with a pronoun or connective pointing back ("It is also

@@ -636,6 +636,7 @@ public final class GenerationPipeline: @unchecked Sendable {
             let words = characters[sentence].split(whereSeparator: \.isWhitespace).count
             // The sentence becomes the answer, so it must stand alone as a focus statement does.
             guard (6...60).contains(words), !characters[sentence].contains("\n"),
+                  FocusSelection.isComplete(String(characters[sentence])),
                   !FocusSelection.dependsOnSurroundings(String(characters[sentence])), let span = find(in: sentence)
             else { continue }
             return (sentence, span)

@@ -21,6 +21,11 @@ import Testing
         let sentence = String(characters[other])
         #expect(sentence.hasPrefix("If no default value is declared"), "\(sentence)")
         #expect(GenerationPipeline.anchor("a primary key", focus: first, in: Self.paragraph) == nil)
+        // A list item is not a sentence that stands alone (from a hand-read run on the Debian handbook).
+        let list = "The package provides the following services for the administrator of the machine. "
+            + "network services: configuration of the xinetd super-server;"
+        let listFocus = 0..<(Array(list).firstIndex(of: ".")! + 1)
+        #expect(GenerationPipeline.anchor("network services", focus: listFocus, in: list) == nil)
 
         let passed = GenerationPipeline.spanFirstChecks(
             question: "What is a column's default when none is declared?", span: "the null value")
