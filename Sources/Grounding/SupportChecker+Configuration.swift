@@ -29,9 +29,10 @@ extension SupportChecker {
         public var answerRoundTrip = true
         /// The least ``AnswerRoundTrip/agreement(reader:answer:)`` at which the reader's answer agrees.
         public var answerAgreementThreshold: Double = SupportChecker.defaultAnswerAgreementThreshold
-        /// The least agreement for an answer longer than ``fragmentWordLimit`` words (a sentence or clause): the
-        /// reader's phrase must lie (nearly) whole inside it, since a phrase sharing one word with a sentence says
-        /// little. The larger of this and ``answerAgreementThreshold`` applies.
+        /// The least agreement for an answer longer than ``fragmentWordLimit`` words (a sentence or clause): at
+        /// least this share of the reader's phrase, in order, must lie inside it, since a phrase sharing one word
+        /// with a sentence says little. The larger of this and ``answerAgreementThreshold`` applies
+        /// (``longAnswerAgreement``).
         public var longAnswerAgreementThreshold: Double = SupportChecker.defaultLongAnswerAgreementThreshold
         /// With round-trip answering: the reader answers first, and a sample whose answer agrees is kept without
         /// the P(Yes) call when the reader's probability of answering at all (rather than "unanswerable") is at
@@ -87,6 +88,19 @@ extension SupportChecker {
 
         /// Creates the default configuration.
         public init() {}
+
+        /// Whether the reader's rules treat `answer` as a fragment: at most ``fragmentWordLimit`` words.
+        public func isFragmentAnswer(_ answer: String) -> Bool {
+            answer.split(whereSeparator: \.isWhitespace).count <= fragmentWordLimit
+        }
+
+        /// The least agreement an answer longer than a fragment needs.
+        public var longAnswerAgreement: Double { max(answerAgreementThreshold, longAnswerAgreementThreshold) }
+
+        /// The least agreement the reader's answer needs with `answer`.
+        public func agreementThreshold(forAnswer answer: String) -> Double {
+            isFragmentAnswer(answer) ? answerAgreementThreshold : longAnswerAgreement
+        }
 
         /// Checks ranges.
         ///

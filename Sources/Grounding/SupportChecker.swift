@@ -15,7 +15,7 @@ import Embeddings
 ///   an answer that disagrees with the sample's rejects it; one that agrees from a reader whose probability
 ///   of answering at all reaches ``Configuration/confidentReaderProbability`` keeps it without the P(Yes)
 ///   call when the compared answer is a fragment (at most ``Configuration/fragmentWordLimit`` words); the
-///   others are decided by P(Yes). A longer answer agrees only when the reader's phrase lies nearly whole
+///   others are decided by P(Yes). A longer answer agrees only when at least half of the reader's phrase lies
 ///   inside it (``Configuration/longAnswerAgreementThreshold``).
 ///
 /// - Important: `Sendable`; one checker may serve many tasks at once. It caches the analysis and the
@@ -105,9 +105,7 @@ public final class SupportChecker: Sendable {
     private func answerRoundTrip(_ answerer: any QuestionAnswerer, sample: GroundingSample) async -> CheckResult {
         let name = "answer_round_trip"
         let compared = sample.shortAnswer ?? sample.answer
-        let threshold = Self.isFragment(compared, limit: configuration.fragmentWordLimit)
-            ? configuration.answerAgreementThreshold
-            : max(configuration.answerAgreementThreshold, configuration.longAnswerAgreementThreshold)
+        let threshold = configuration.agreementThreshold(forAnswer: compared)
         do {
             let reader = try await answerer.answer(question: sample.question, passages: sample.passages)
             let agreement = AnswerRoundTrip.agreement(reader: reader.text, answer: compared)
@@ -125,11 +123,6 @@ public final class SupportChecker: Sendable {
                                reason: "the reader failed, so the sample is not kept: \(error)",
                                features: ["asked": 1, "failed": 1])
         }
-    }
-
-    /// Whether `answer` has at most `limit` words.
-    static func isFragment(_ answer: String, limit: Int) -> Bool {
-        answer.split(whereSeparator: \.isWhitespace).count <= limit
     }
 
     /// Runs the checks on an analysed sample and combines them.
@@ -178,7 +171,7 @@ public final class SupportChecker: Sendable {
                     if !roundTrip.passed {
                         askVerifier = false
                     } else if let q = roundTrip.features["answerable"], q >= configuration.confidentReaderProbability,
-                              Self.isFragment(sample.shortAnswer ?? sample.answer, limit: configuration.fragmentWordLimit) {
+                              configuration.isFragmentAnswer(sample.shortAnswer ?? sample.answer) {
                         // The reader's confidence vouches for a short answer it matched; a long one (a sentence)
                         // can agree with any phrase of it, so P(Yes) still reads it.
                         askVerifier = false

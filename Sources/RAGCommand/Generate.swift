@@ -154,8 +154,7 @@ extension Rag {
                     agreementThreshold: filter.checker.configuration.answerRoundTrip
                         ? filter.checker.configuration.answerAgreementThreshold : nil,
                     longAgreementThreshold: filter.checker.configuration.answerRoundTrip
-                        ? max(filter.checker.configuration.answerAgreementThreshold,
-                              filter.checker.configuration.longAnswerAgreementThreshold) : nil,
+                        ? filter.checker.configuration.longAnswerAgreement : nil,
                     roundTrips: filter.tally.roundTrips, roundTripRejected: filter.tally.roundTripRejected,
                     readerConfidence: filter.checker.configuration.answerRoundTrip
                         && filter.checker.configuration.confidentReaderProbability <= 1

@@ -161,8 +161,7 @@ struct GroundingSampleFilter: SampleFilter {
                         + missing.joined(separator: ", "))
         }
         let phrase = sample.fields["answer_span"]?.stringValue ?? answer
-        let gates = coverageGates == .all
-            || phrase.split(whereSeparator: \.isWhitespace).count > checker.configuration.fragmentWordLimit
+        let gates = coverageGates == .all || !checker.configuration.isFragmentAnswer(phrase)
         if gates, let coverageOutcome, !coverageOutcome.passed { return [coverageOutcome] }
         if !gates, let outcome = coverageOutcome, !outcome.passed {
             coverageOutcome = CheckOutcome(name: outcome.name, passed: true, score: outcome.score,

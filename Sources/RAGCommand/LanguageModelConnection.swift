@@ -59,8 +59,8 @@ struct VerifierOptions: ParsableArguments {
             + "built-in threshold).", valueName: "agreement"))
     var answerAgreement: Double?
     @Option(help: ArgumentHelp(
-        "The least round-trip agreement for an answer longer than a phrase: the reader's phrase must lie "
-            + "(nearly) whole inside it (default: the fitted value).", valueName: "agreement"))
+        "The least round-trip agreement for an answer longer than a phrase: the share of the reader's phrase "
+            + "that must lie inside it, in order (default: the fitted value).", valueName: "agreement"))
     var longAnswerAgreement: Double?
     @Option(help: ArgumentHelp(
         "With the round trip: the reader answers first, and an agreeing answer is kept without the P(Yes) call "
