@@ -90,7 +90,7 @@ let package = Package(
         ),
         .target(
             name: "Generation",
-            dependencies: ["Retrieval", "Store", "VectorIndex", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Grounding", "Retrieval", "Store", "VectorIndex", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Grounding",
@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenerationTests",
-            dependencies: ["RAGTestSupport", "Generation", "Store", "Retrieval", "Embeddings"],
+            dependencies: ["RAGTestSupport", "Generation", "Grounding", "Store", "Retrieval", "Embeddings"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

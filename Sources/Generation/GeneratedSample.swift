@@ -1,4 +1,5 @@
 import Foundation
+import Grounding
 
 /// Where in the corpus a sample's support is: a character range of a document's extracted text, quoted.
 public struct SupportingSpan: Sendable, Codable, Equatable {
@@ -36,6 +37,11 @@ public struct CheckOutcome: Sendable, Codable, Equatable {
         self.passed = passed
         self.score = score
         self.reason = reason
+    }
+
+    /// The outcome of one of the grounding stage's checks.
+    public init(_ result: CheckResult) {
+        self.init(name: result.name, passed: result.passed, score: result.score, reason: result.reason)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Grounding
 import Retrieval
 import Store
 import VectorIndex
@@ -597,7 +598,8 @@ public final class GenerationPipeline: @unchecked Sendable {
                 question: fields["question"]?.stringValue ?? "", answer: fields["answer"]?.stringValue ?? "",
                 type: slot.target, spans: spans)
             if reply["answer_span"] != nil {
-                sample.checks += Self.spanFirstChecks(question: fields["question"]?.stringValue ?? "", span: fields["answer_span"]?.stringValue)
+                sample.checks += QuestionForm.spanFirstChecks(question: fields["question"]?.stringValue ?? "",
+                                                             span: fields["answer_span"]?.stringValue).map(CheckOutcome.init)
             }
         case .classification:
             let label = fields["label"]?.stringValue ?? ""
@@ -644,85 +646,9 @@ public final class GenerationPipeline: @unchecked Sendable {
         return nil
     }
 
-    /// Span-first generation: the answer phrase was copied from the source, and the question does not contain
-    /// it, verbatim or reworded (a question holding its answer tests nothing).
-    public static func spanFirstChecks(question: String, span: String?) -> [CheckOutcome] {
-        guard let span else {
-            return [CheckOutcome(name: "answer_span_located", passed: false, score: 0,
-                                 reason: "the answer phrase is not a phrase of the source passage")]
-        }
-        let spanWords = Restatement.words(span), questionWords = Restatement.words(question)
-        // A "phrase" that is (nearly) the whole sentence is kept: the round trip then only asks that the
-        // reader's phrase lie inside it, and the verifier's P(Yes) is always asked for an answer that long.
-        let contained = !spanWords.isEmpty && questionWords.count >= spanWords.count
-            && (0...(questionWords.count - spanWords.count)).contains {
-                Array(questionWords[$0..<($0 + spanWords.count)]) == spanWords
-            }
-        // "What are the configuration scripts that dpkg runs?" for the phrase "configuration scripts run by
-        // dpkg": reworded, the question still holds its answer. Content words compared without a plural "s".
-        func content(_ words: [Substring]) -> Set<String> {
-            Set(words.filter { $0.count >= 3 && !Self.functionWords.contains(String($0)) }.map {
-                $0.count > 3 && $0.hasSuffix("s") ? String($0.dropLast()) : String($0)
-            })
-        }
-        // Identifiers stay whole here: "apparmor-profiles-extra" is not the words of "extra AppArmor profiles".
-        func terms(_ text: String) -> [Substring] {
-            text.lowercased().split { !($0.isLetter || $0.isNumber || "-_/".contains($0)) }
-        }
-        let spanContent = content(terms(span)), questionContent = content(terms(question))
-        let share = spanContent.isEmpty ? 0 : Double(spanContent.intersection(questionContent).count) / Double(spanContent.count)
-        let mostly = spanContent.count >= 3 && share >= 0.75
-        return [
-            CheckOutcome(name: "answer_span_located", passed: true, score: 1, reason: "ok"),
-            CheckOutcome(name: "question_contains_answer", passed: !contained && !mostly, score: contained ? 0 : 1 - share,
-                         reason: contained ? "the question contains its answer phrase \"\(span)\""
-                             : mostly ? String(format: "the question holds %.0f%% of the words of its answer phrase \"%@\"",
-                                               share * 100, span)
-                             : "ok"),
-        ]
-    }
-
-    /// Words too common to show that a question holds its answer.
-    static let functionWords: Set<String> = ["the", "and", "for", "with", "that", "this", "are", "was", "from",
-                                             "into", "its", "than", "what", "which", "who", "how", "does", "can",
-                                             "you", "use", "used", "between", "among"]
-
-    /// Whether a question points at the text it was written from ("the passage", "mentioned in the first
-    /// sentence") instead of naming its subject: such a question means nothing to someone without the text.
-    public static func questionPointsAtText(_ question: String) -> Bool {
-        let q = question.lowercased()
-        return ["passage", "the context", "the text above", "in the text", "term or concept", "is or means",
-                "key statement", "the sentence", "this sentence", "the statement"].contains { q.contains($0) }
-            || q.range(of: #"\b(first|second|third|last|previous|next|above|following) (sentence|paragraph)"#,
-                       options: .regularExpression) != nil
-    }
-
     /// Completeness and provenance: a real question, an answer within bounds, and located support.
     func formatChecks(question: String, answer: String, type: String, spans: [SupportingSpan]) -> [CheckOutcome] {
-        var checks: [CheckOutcome] = []
-        let words = question.split(whereSeparator: \.isWhitespace).count
-        let mentionsContext = Self.questionPointsAtText(question)
-        let answerMentionsContext = ["the passage", "the context", "key statement", "the statement says", "the text states"]
-            .contains { answer.lowercased().contains($0) }
-        let echoesQuestion = answer.lowercased().trimmingCharacters(in: .punctuationCharacters)
-            == question.lowercased().trimmingCharacters(in: .punctuationCharacters)
-        // "What does PostgreSQL not support CHECK constraints that reference ...?" for the sentence "PostgreSQL
-        // does not support CHECK constraints that reference ...": a question holding its answer tests nothing.
-        let (copied, restatesAnswer) = Restatement.measure(question: question, answer: answer)
-        let questionOK = question.hasSuffix("?") && words >= 4 && words <= 60 && !mentionsContext
-        checks.append(CheckOutcome(
-            name: "format",
-            passed: questionOK && !answer.isEmpty && answer.count <= 600 && !echoesQuestion && !restatesAnswer
-                && !answerMentionsContext,
-            score: questionOK ? 1 : 0,
-            reason: !question.hasSuffix("?") ? "question does not end with '?'"
-                : words < 4 ? "question too short" : words > 60 ? "question too long"
-                : mentionsContext ? "question refers to the passage instead of naming its subject"
-                : answer.isEmpty ? "empty answer" : answer.count > 600 ? "answer too long"
-                : echoesQuestion ? "answer repeats the question"
-                : restatesAnswer ? "the question copies \(copied) words of its answer in a row; ask what the answer tells "
-                    + "in your own words instead of restating it"
-                : answerMentionsContext ? "answer talks about the passage instead of answering" : "ok"))
+        var checks = [CheckOutcome(QuestionForm.check(question: question, answer: answer))]
         if type == TaskDefinition.QuestionType.unanswerable.rawValue {
             let ok = answer == PromptBuilder.unanswerableAnswer
             checks.append(CheckOutcome(name: "unanswerable_form", passed: ok, score: ok ? 1 : 0,

@@ -12,15 +12,15 @@ enum AnswerCandidates {
         var candidates: [Range<Int>] = []
         if answer.tokens.contains(where: \.isNumber) {
             candidates = tokens.indices.filter { tokens[$0].isNumber }.map { $0..<($0 + 1) }
-        } else if answer.tokens.contains(where: SubstitutionDetector.isFactToken) {
+        } else if answer.tokens.contains(where: isFactToken) {
             var index = 0
             while index < tokens.count {
-                guard SubstitutionDetector.isFactToken(tokens[index]) else {
+                guard isFactToken(tokens[index]) else {
                     index += 1
                     continue
                 }
                 var end = index + 1
-                while end < tokens.count, SubstitutionDetector.isFactToken(tokens[end]),
+                while end < tokens.count, isFactToken(tokens[end]),
                       context.sentenceOfToken[end] == context.sentenceOfToken[index] {
                     end += 1
                 }
@@ -31,5 +31,11 @@ enum AnswerCandidates {
             candidates = stride(from: 0, to: tokens.count, by: untypedStride).map { $0..<($0 + 1) }
         }
         return candidates.filter { candidate in !answerLocations.contains { candidate.overlaps($0) } }
+    }
+
+    /// A number or a capitalised word that is not a function word.
+    static func isFactToken(_ token: WordToken) -> Bool {
+        if token.isNumber { return !(token.isSpelledOut && token.key == "1") }
+        return token.kind == .word && token.isCapitalized && !Lexicon.stopwords.contains(token.key)
     }
 }

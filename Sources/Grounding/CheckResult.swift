@@ -81,6 +81,14 @@ public struct Verdict: Codable, Sendable, Equatable {
         return checks.first { !$0.passed && $0.name != "verifier" } ?? model
     }
 
+    /// The rejection's name in counts and datasets, nil when the answer is supported: `format` when the
+    /// sample's form failed (``QuestionForm``), otherwise `unsupported_` and the rejecting check's name.
+    public var rejectionName: String? {
+        guard !isSupported else { return nil }
+        let name = rejectingCheck?.name ?? "score"
+        return name == QuestionForm.name ? name : "unsupported_" + name
+    }
+
     /// The result of the check named `name`, if it ran.
     public func check(named name: String) -> CheckResult? {
         checks.first { $0.name == name }

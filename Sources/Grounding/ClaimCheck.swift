@@ -1,9 +1,8 @@
 import Foundation
 
 /// Claim alignment: every claim (sentence) of the answer must align to a context sentence that covers its
-/// content words and is close in embedding space, and the claim's numbers, dates, units and names must
-/// appear there; a negation or antonym mismatch is flagged. The score is the weakest claim's
-/// (see ``ClaimAlignment``).
+/// content words, and the claim's numbers, dates, units and names must appear there or next to it; a negation
+/// mismatch is flagged. The score is the weakest claim's (see ``ClaimAlignment``).
 public struct ClaimCheck: GroundingCheck {
     public let name = "claims"
     /// The checker's configuration (pass score).
@@ -26,21 +25,16 @@ public struct ClaimCheck: GroundingCheck {
             reason = "\(label): \(problem)"
         } else if passed {
             reason = "\(label) aligns to context sentence \(weakest.sentence + 1)"
-                + (weakest.span != nil ? " verbatim" : String(format: " (coverage %.2f, similarity %.2f)",
-                                                                weakest.coverage, weakest.similarity))
+                + (weakest.span != nil ? " verbatim" : String(format: " (coverage %.2f)", weakest.coverage))
         } else {
             reason = "\(label) is weakly aligned: best sentence \(weakest.sentence + 1) covers "
-                + String(format: "%.0f%% of its content words, similarity %.2f", weakest.coverage * 100, weakest.similarity)
+                + String(format: "%.0f%% of its content words", weakest.coverage * 100)
         }
         return CheckResult(name: name, passed: passed, score: weakest.score, reason: reason, features: [
             "coverage": weakest.coverage,
-            "similarity": weakest.similarity,
             "missing_facts": Double(weakest.missingFacts.count),
-            "nearby_facts": Double(weakest.nearbyFacts.count),
-            "substitutions": Double(weakest.substitutions.count),
             "facts": Double(weakest.facts.count),
             "negation_mismatch": weakest.hasNegationMismatch ? 1 : 0,
-            "antonym_clashes": Double(weakest.antonymClashes.count),
             "claims": Double(sample.claims.count),
         ])
     }

@@ -1,5 +1,5 @@
-/// Fixed English word lists the checks rely on: function words, number words, units, negation cues,
-/// antonyms and month names. All entries are lower-case matching keys (see ``WordToken/key``).
+/// Fixed English word lists the checks rely on: function words, number words, units, negation cues, month
+/// names and question words. All entries are lower-case matching keys (see ``WordToken/key``).
 enum Lexicon {
     /// Function words and question words: never content terms.
     static let stopwords: Set<String> = [
@@ -72,36 +72,6 @@ enum Lexicon {
         "hardly", "barely", "scarcely", "unable", "lack", "lacks", "lacked", "lacking", "fail", "fails",
         "failed",
     ]
-
-    /// Antonym pairs (matching keys, unstemmed): an answer using one where its support uses the other is flagged.
-    static let antonymPairs: [(String, String)] = [
-        ("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"), ("rise", "fall"),
-        ("rose", "fell"), ("higher", "lower"), ("larger", "smaller"), ("largest", "smallest"),
-        ("more", "fewer"), ("most", "least"), ("before", "after"), ("earlier", "later"), ("first", "last"),
-        ("win", "lose"), ("won", "lost"), ("wins", "losses"), ("victory", "defeat"), ("accept", "reject"),
-        ("accepted", "rejected"), ("allow", "forbid"), ("allowed", "forbidden"), ("allowed", "banned"),
-        ("legal", "illegal"), ("possible", "impossible"), ("true", "false"), ("success", "failure"),
-        ("successful", "unsuccessful"), ("north", "south"), ("east", "west"), ("northern", "southern"),
-        ("eastern", "western"), ("maximum", "minimum"), ("above", "below"), ("inside", "outside"),
-        ("positive", "negative"), ("major", "minor"), ("majority", "minority"), ("strong", "weak"),
-        ("stronger", "weaker"), ("old", "new"), ("older", "newer"), ("oldest", "newest"), ("begin", "end"),
-        ("began", "ended"), ("start", "end"), ("started", "ended"), ("open", "closed"), ("opened", "closed"),
-        ("support", "oppose"), ("supported", "opposed"), ("agree", "disagree"), ("agreed", "disagreed"),
-        ("include", "exclude"), ("included", "excluded"), ("private", "public"), ("male", "female"),
-        ("heavy", "light"), ("long", "short"), ("longer", "shorter"), ("longest", "shortest"),
-        ("high", "low"), ("highest", "lowest"), ("rich", "poor"), ("richer", "poorer"), ("always", "never"),
-        ("all", "none"), ("entered", "left"), ("born", "died"), ("birth", "death"), ("internal", "external"),
-    ]
-
-    /// Each antonym key mapped to its opposites.
-    static let antonyms: [String: Set<String>] = {
-        var map: [String: Set<String>] = [:]
-        for (a, b) in antonymPairs {
-            map[a, default: []].insert(b)
-            map[b, default: []].insert(a)
-        }
-        return map
-    }()
 
     /// Month names (dates), lower-case.
     static let months: Set<String> = [

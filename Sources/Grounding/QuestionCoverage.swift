@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much of a question its answer speaks to: the share of the question's content terms (stems) that occur
 /// in the answer. For answer-aware generation, where the answer is a quoted source sentence and the model wrote
 /// only the question, this catches questions about something the sentence never mentions ("What is the
@@ -48,5 +50,26 @@ public enum QuestionCoverage {
             (word.hasPrefix("-") && word.count > 1 && word.dropFirst().first?.isLetter == true)
                 || word.contains("_") || word.contains("(") || word == "="
         }
+    }
+
+    /// The check's name in verdicts and rejection counts.
+    public static let name = "question_coverage"
+
+    /// The coverage check on a sample whose answer is a quoted source sentence: passed when at least `minimum`
+    /// of the question's terms are in it and a how-to question gets an answer that says how. With `gates`
+    /// false a failure is only recorded (a passed result whose score is the share), for a sample the round-trip
+    /// reader decides.
+    public static func check(question: String, answer: String, background: String?, minimum: Double,
+                             gates: Bool = true) -> CheckResult {
+        let (share, missing) = coverage(question: question, answer: answer, background: background)
+        let says = answersHow(question: question, answer: answer)
+        let covered = share >= minimum && says
+        var reason = !says ? "a how-to question, but the answer sentence names no command, option or action"
+            : missing.isEmpty ? "the answer sentence covers the question's terms"
+            : String(format: "the answer sentence covers %.0f%% of the question's terms; missing: ", share * 100)
+                + missing.joined(separator: ", ")
+        if !covered, !gates { reason += " (recorded, not a gate: the reader decides)" }
+        return CheckResult(name: name, passed: covered || !gates, score: says ? share : 0, reason: reason,
+                           features: ["share": share, "answers_how": says ? 1 : 0, "gate": gates ? 1 : 0])
     }
 }

@@ -16,10 +16,9 @@ import Foundation
 /// - semantic fit: how close the location's sentence comes to the sentence most similar to the question
 ///   (embedding cosine);
 /// - answer type (``AnswerType``): "how many" needs a number, "when" a time, "who" and "where" more than a
-///   bare number, and a bare date needs a question about time; and a fragment answer must not merely
-///   repeat the question's words.
-/// The score is a weighted mean of the three fits at the best location, times penalties for a type mismatch
-/// and for an echo of the question.
+///   bare number, and a bare date needs a question about time.
+/// The score is a weighted mean of the three fits at the best location, times a penalty for a type mismatch.
+/// (A penalty for a fragment that only echoes the question went after an ablation: `Benchmarks/grounding/README.md`.)
 public struct QuestionFitCheck: GroundingCheck {
     public let name = "question_fit"
     /// The checker's configuration (weights, distances, pass score).
@@ -68,21 +67,14 @@ public struct QuestionFitCheck: GroundingCheck {
         // A bare date answers only a question about time or a number ("What is the NASUWT?" "2005").
         let unaskedDate = sample.isFragment && AnswerType.isDate(sample.answer) && !AnswerType.acceptsDate(sample.question)
         let typeMismatch = !expected.admits(sample.answer) || unaskedDate
-        // A fragment made only of the question's own words cannot answer it ("Who led the Panthers?" "Panthers").
-        let answerStems = sample.answer.allContentStems
-        let echoesQuestion = sample.isFragment && !answerStems.isEmpty
-            && answerStems.isSubset(of: sample.question.allContentStems)
         var score = best.score
         if typeMismatch { score *= configuration.typeMismatchPenalty }
-        if echoesQuestion { score *= configuration.echoPenalty }
         let passed = score >= configuration.fitPassScore
         var reason: String
         if unaskedDate {
             reason = "the answer is a date but the question does not ask about a time"
         } else if typeMismatch {
             reason = "the question asks for \(expected.description) but the answer is not one"
-        } else if echoesQuestion {
-            reason = "the answer only repeats words of the question"
         } else if passed {
             reason = "question terms fit the answer's location (sentence \(best.sentence + 1))"
         } else if best.competitive < 0.6 {
@@ -94,7 +86,7 @@ public struct QuestionFitCheck: GroundingCheck {
                          best.semantic)
         return CheckResult(name: name, passed: passed, score: score, reason: reason, features: [
             "lexical": best.lexical, "competitive": best.competitive, "semantic": best.semantic,
-            "best_rival": bestRival, "type_mismatch": typeMismatch ? 1 : 0, "echo": echoesQuestion ? 1 : 0, "terms": Double(terms.stems.count),
+            "best_rival": bestRival, "type_mismatch": typeMismatch ? 1 : 0, "terms": Double(terms.stems.count),
             "locations": Double(locations.count), "similarity": sample.questionSimilarities.indices.contains(best.sentence)
                 ? sample.questionSimilarities[best.sentence] : 0,
         ])

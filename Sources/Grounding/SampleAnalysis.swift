@@ -49,24 +49,17 @@ public struct SampleAnalysis: Sendable {
         let background = sample.background.map { cache.analysis(of: $0) }
         var claims: [ClaimAlignment] = []
         for (index, claimText) in Self.claimTexts(of: answer, isFragment: isFragment).enumerated() {
-            let claimVector = try cache.vector(of: claimText)
-            let similarities = sentenceVectors.map { AnalysisCache.cosine(claimVector, $0) }
             let tokenRange = isFragment ? 0..<answer.tokens.count : answer.sentences[index].tokenRange
             claims.append(ClaimAlignment(claim: answer, tokenRange: tokenRange, text: claimText, context: context,
-                                         similarities: similarities, isFragment: isFragment,
-                                         configuration: configuration, background: background))
+                                         isFragment: isFragment, configuration: configuration, background: background))
         }
         self.claims = claims
     }
 
-    /// The texts a sample needs embedded: the question, the answer's claims and the context's sentences.
-    static func textsToEmbed(for sample: GroundingSample, cache: AnalysisCache,
-                             configuration: SupportChecker.Configuration) -> [String] {
-        let answer = cache.analysis(of: sample.answer)
+    /// The texts a sample needs embedded: the question and the context's sentences (for question fit).
+    static func textsToEmbed(for sample: GroundingSample, cache: AnalysisCache) -> [String] {
         let context = cache.analysis(of: sample.passages.joined(separator: passageSeparator))
-        let isFragment = answer.isFragment(maximumWords: configuration.fragmentWordLimit)
-        return [sample.question] + claimTexts(of: answer, isFragment: isFragment)
-            + (0..<context.sentences.count).map { context.sentenceText($0) }
+        return [sample.question] + (0..<context.sentences.count).map { context.sentenceText($0) }
     }
 
     /// A fragment is one claim; prose has one claim a sentence.

@@ -41,24 +41,15 @@ extension SupportChecker {
         public var confidentReaderProbability: Double = SupportChecker.defaultConfidentReaderProbability
         /// Rank within which the round-trip check must find the source chunk.
         public var roundTripDepth = 10
+        /// Checks left out of the combined score, for ablations (see ``without(_:)``).
+        public var skippedChecks: Set<SupportChecker.Rule> = []
 
         // Claim alignment.
-        /// Weight of content-word coverage against embedding similarity when aligning a claim.
-        public var lexicalWeight = 0.6
-        /// Cosine similarity mapped to 0 (similarities are rescaled from [floor, 1] to [0, 1]).
-        public var similarityFloor = 0.2
         /// Factor applied to a claim with a number, date, unit or name absent from its aligned sentence and
-        /// its neighbours, or swapped for another in a near-verbatim claim.
+        /// its neighbours.
         public var missingFactPenalty = 0.1
-        /// Factor applied to a claim with a fact found only in a neighbouring sentence.
-        public var nearbyFactPenalty = 0.4
-        /// Fraction of a claim's words that must align to its sentence for the claim to count as
-        /// near-verbatim, so that a swapped number or name in it is a substitution (see ``SubstitutionDetector``).
-        public var verbatimOverlap = 0.6
         /// Factor applied to a claim whose negation differs from its support's.
         public var negationPenalty = 0.15
-        /// Factor applied to a claim using a word whose antonym its support uses.
-        public var antonymPenalty = 0.3
         /// Score at which a claim passes.
         public var claimPassScore = 0.5
         /// Scale of a required span's score when the answer is not a span (times the longest matching run).
@@ -81,8 +72,6 @@ extension SupportChecker {
         public var similarityGapScale = 0.3
         /// Factor applied when the answer is not of the type the question asks for (see ``AnswerType``).
         public var typeMismatchPenalty = 0.3
-        /// Factor applied to a fragment answer made only of the question's own content words.
-        public var echoPenalty = 0.5
         /// Score at which question fit passes.
         public var fitPassScore = 0.5
 
@@ -120,7 +109,6 @@ extension SupportChecker {
                 throw GroundingError.invalidConfiguration(name: "confidentReaderProbability",
                                                           reason: "must be at least 0, got \(confidentReaderProbability)")
             }
-            try unit(lexicalWeight, "lexicalWeight")
             try unit(competitiveFitWeight + absoluteFitWeight, "competitiveFitWeight + absoluteFitWeight")
             guard fragmentWordLimit >= 1 else {
                 throw GroundingError.invalidConfiguration(name: "fragmentWordLimit", reason: "must be at least 1")
@@ -128,10 +116,51 @@ extension SupportChecker {
             guard roundTripDepth >= 1 else {
                 throw GroundingError.invalidConfiguration(name: "roundTripDepth", reason: "must be at least 1")
             }
-            guard similarityGapScale > 0, distanceDecay > 0, similarityFloor < 1 else {
-                throw GroundingError.invalidConfiguration(name: "similarityGapScale, distanceDecay, similarityFloor",
-                                                          reason: "must be positive (floor below 1)")
+            guard similarityGapScale > 0, distanceDecay > 0 else {
+                throw GroundingError.invalidConfiguration(name: "similarityGapScale, distanceDecay",
+                                                          reason: "must be positive")
             }
         }
+    }
+}
+
+extension SupportChecker {
+    /// A word-level rule that an ablation can switch off (`rag eval grounding --without RULE`), to measure what
+    /// it adds: a check dropped from the combined score, or a penalty set to 1.
+    public enum Rule: String, Sendable, CaseIterable {
+        /// ``QuestionForm``: the sample's form is then not checked.
+        case format
+        /// ``SpanCheck`` as a cap on the support score.
+        case span
+        /// ``ClaimCheck``: the support score is then 1 (or the span check's, when a span is required).
+        case claims
+        /// ``QuestionFitCheck`` as a factor of the combined score.
+        case questionFit = "question_fit"
+        /// The cheap gate before a verifier call (``Configuration/verifierGate`` 0).
+        case verifierGate = "verifier_gate"
+        /// ``Configuration/missingFactPenalty`` (numbers, dates and names absent from the support).
+        case missingFact = "missing_fact"
+        /// ``Configuration/negationPenalty``.
+        case negation
+        /// ``Configuration/typeMismatchPenalty``.
+        case typeMismatch = "type_mismatch"
+        /// Embedding similarity in question fit (the absolute lexical fit takes its weight).
+        case fitSimilarity = "fit_similarity"
+    }
+}
+
+extension SupportChecker.Configuration {
+    /// This configuration with `rule` switched off.
+    public func without(_ rule: SupportChecker.Rule) -> Self {
+        var c = self
+        switch rule {
+        case .format, .span, .claims, .questionFit: c.skippedChecks.insert(rule)
+        case .verifierGate: c.verifierGate = 0
+        case .missingFact: c.missingFactPenalty = 1
+        case .negation: c.negationPenalty = 1
+        case .typeMismatch: c.typeMismatchPenalty = 1
+        case .fitSimilarity: c.absoluteFitWeight = 1 - c.competitiveFitWeight
+        }
+        return c
     }
 }

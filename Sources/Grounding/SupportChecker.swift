@@ -1,8 +1,10 @@
 import Embeddings
 
-/// Decides whether an answer is supported by its context: runs the word-level checks (span, claim alignment,
-/// question fit, and round-trip retrieval when a retriever is given), combines their scores, and, when a
-/// verifier model is given, asks it about every sample that passes the cheap gate.
+/// Decides whether an answer is supported by its context: the grounding stage that `rag generate`, `rag filter`
+/// and `rag eval grounding` share. It checks the sample's form (``QuestionForm``; a failure rejects it before
+/// any model call), runs the word-level checks (span, claim alignment, question fit, and round-trip retrieval
+/// when a retriever is given), combines their scores, and, when a verifier model is given, asks it about every
+/// sample that passes the cheap gate.
 ///
 /// The combined word-level score is the weakest of the support score (the claim check's score, capped by the
 /// span check's when the answer must be a span), the question-fit score and, when checked, the round-trip
@@ -87,7 +89,7 @@ public final class SupportChecker: Sendable {
                          progress: (@Sendable (Int) -> Void)? = nil) async throws -> [Verdict] {
         var texts: [String] = []
         for sample in samples {
-            texts += SampleAnalysis.textsToEmbed(for: sample, cache: cache, configuration: configuration)
+            texts += SampleAnalysis.textsToEmbed(for: sample, cache: cache)
         }
         try cache.prepareVectors(for: texts)
         var verdicts: [Verdict] = []
@@ -131,10 +133,15 @@ public final class SupportChecker: Sendable {
         let span = spanCheck.evaluate(analysis)
         let claims = ClaimCheck(configuration: configuration).evaluate(analysis)
         let fit = QuestionFitCheck(configuration: configuration).evaluate(analysis)
-        var checks = [span, claims, fit]
-        var support = claims.score
-        if spanCheck.requiresSpan(analysis) { support = min(support, span.score) }
-        var factors = [support, fit.score]
+        let skipped = configuration.skippedChecks
+        let form = skipped.contains(.format)
+            ? CheckResult(name: QuestionForm.name, passed: true, score: 1, reason: "not checked")
+            : QuestionForm.check(question: sample.question, answer: sample.answer)
+        var checks = [form, span, claims, fit]
+        var support = skipped.contains(.claims) ? 1 : claims.score
+        if spanCheck.requiresSpan(analysis), !skipped.contains(.span) { support = min(support, span.score) }
+        var factors = [support]
+        if !skipped.contains(.questionFit) { factors.append(fit.score) }
         if let retriever, sample.sourceChunkID != nil {
             let roundTrip = try await RoundTripCheck(retriever: retriever, configuration: configuration)
                 .evaluate(analysis)
@@ -142,19 +149,20 @@ public final class SupportChecker: Sendable {
             factors.append(roundTrip.score)
         }
         var score = factors.min() ?? 0
-        var isSupported = score >= configuration.threshold
+        var isSupported = form.passed && score >= configuration.threshold
         var threshold = configuration.threshold
         var decider = Verdict.Decider.checks
         if let verifier {
             threshold = configuration.verifierThreshold
             let wordScore = score
             score = 0
-            if wordScore < configuration.verifierGate {
+            if !form.passed || wordScore < configuration.verifierGate {
                 isSupported = false
                 checks.append(CheckResult(
                     name: "verifier", passed: false, score: 0,
-                    reason: String(format: "not asked: the word-level score %.2f is below the gate %.2f",
-                                   wordScore, configuration.verifierGate),
+                    reason: !form.passed ? "not asked: the sample fails the format check"
+                        : String(format: "not asked: the word-level score %.2f is below the gate %.2f",
+                                 wordScore, configuration.verifierGate),
                     features: ["asked": 0, "word_score": wordScore]))
             } else {
                 let answerer = configuration.answerRoundTrip ? verifier as? any QuestionAnswerer : nil

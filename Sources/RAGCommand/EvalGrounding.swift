@@ -38,6 +38,10 @@ extension Rag.Eval {
         var style: SupportChecker.AnswerStyle = .automatic
         @Option(help: "Write one JSON verdict per sample (label, score, checks) to FILE.") var verdicts: String?
         @OptionGroup var verification: VerifierOptions
+        @Option(name: .customLong("without"), help: ArgumentHelp(
+            "Switch a word-level rule off, for an ablation (repeatable): "
+                + SupportChecker.Rule.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "rule"))
+        var ablated: [SupportChecker.Rule] = []
         @Option(help: "Evaluate this many lines, spread evenly over the file.") var sample: Int?
         @OptionGroup var embedding: EmbedderOptions
         @Flag(help: "Print one JSON object.") var json = false
@@ -69,6 +73,7 @@ extension Rag.Eval {
             var configuration = SupportChecker.Configuration()
             configuration.answerStyle = style
             verification.apply(to: &configuration)
+            for rule in ablated { configuration = configuration.without(rule) }
             let connection = try await verification.connect(
                 fallback: nil, threads: ProcessInfo.processInfo.activeProcessorCount)
             defer { connection?.stop() }
@@ -246,3 +251,4 @@ extension Rag.Eval {
 }
 
 extension SupportChecker.AnswerStyle: ExpressibleByArgument {}
+extension SupportChecker.Rule: ExpressibleByArgument {}

@@ -14,7 +14,7 @@ extension Rag {
             discussion: """
                 Each line is a JSON object with "question" and "answer", and its context as "context" (a string \
                 or a list of strings) or as "source_chunk_ids" (chunks of --db; the first is the source, which \
-                also enables the round-trip retrieval check). Checks: format, grounding (span, claim alignment, \
+                also enables the round-trip retrieval check). Checks: grounding, the stage rag generate uses (format, span, claim alignment, \
                 question fit, round trip, then the verifier model as in rag generate), near-duplicate questions (cosine >= --duplicate-threshold with an \
                 earlier kept one). Writes the kept lines, each with its "checks", to --out (default \
                 FILE.filtered.jsonl) and the rejected ones with reasons beside it (.rejected.jsonl).
@@ -72,17 +72,9 @@ extension Rag {
             })
             var candidates: [Int] = []
             var outcomes: [[CheckOutcome]] = []
-            for (line, verdict) in zip(lines, verdicts) {
-                var checks: [CheckOutcome] = []
-                let q = line.question
-                let formatOK = q.hasSuffix("?") && q.split(separator: " ").count >= 3 && !line.answer.isEmpty
-                checks.append(CheckOutcome(name: "format", passed: formatOK, score: formatOK ? 1 : 0,
-                                           reason: formatOK ? "ok" : "not a question with an answer"))
-                let failed = verdict.rejectingCheck
-                checks.append(CheckOutcome(
-                    name: verdict.isSupported ? "grounding" : "unsupported_" + (failed?.name ?? "score"),
-                    passed: verdict.isSupported, score: verdict.score,
-                    reason: verdict.rejectionReason ?? "supported"))
+            for verdict in verdicts {
+                let checks = [CheckOutcome(name: verdict.rejectionName ?? "grounding", passed: verdict.isSupported,
+                                           score: verdict.score, reason: verdict.rejectionReason ?? "supported")]
                 outcomes.append(checks)
                 if checks.allSatisfy(\.passed) { candidates.append(outcomes.count - 1) }
             }

@@ -148,25 +148,16 @@ struct GroundingSampleFilter: SampleFilter {
         guard let question = sample.question, let answer = sample.answer,
               sample.type != TaskDefinition.QuestionType.unanswerable.rawValue
         else { return [] }
-        // The word-level coverage check is cheap: a sample it rejects costs no verifier call.
-        var coverageOutcome: CheckOutcome?
-        if let minimum = minimumQuestionCoverage, sample.spans.contains(where: { $0.text == answer }) {
-            let (share, missing) = QuestionCoverage.coverage(question: question, answer: answer, background: background)
-            let answersHow = QuestionCoverage.answersHow(question: question, answer: answer)
-            coverageOutcome = CheckOutcome(
-                name: "question_coverage", passed: share >= minimum && answersHow, score: answersHow ? share : 0,
-                reason: !answersHow ? "a how-to question, but the answer sentence names no command, option or action"
-                    : missing.isEmpty ? "the answer sentence covers the question's terms"
-                    : String(format: "the answer sentence covers %.0f%% of the question's terms; missing: ", share * 100)
-                        + missing.joined(separator: ", "))
-        }
+        // The word-level coverage check is cheap: a sample it gates out costs no verifier call.
         let phrase = sample.fields["answer_span"]?.stringValue ?? answer
-        let gates = coverageGates == .all || !checker.configuration.isFragmentAnswer(phrase)
-        if gates, let coverageOutcome, !coverageOutcome.passed { return [coverageOutcome] }
-        if !gates, let outcome = coverageOutcome, !outcome.passed {
-            coverageOutcome = CheckOutcome(name: outcome.name, passed: true, score: outcome.score,
-                                           reason: outcome.reason + " (recorded, not a gate: the reader decides)")
+        let coverage = minimumQuestionCoverage.flatMap { minimum in
+            sample.spans.contains(where: { $0.text == answer })
+                ? QuestionCoverage.check(question: question, answer: answer, background: background, minimum: minimum,
+                                         gates: coverageGates == .all || !checker.configuration.isFragmentAnswer(phrase))
+                : nil
         }
+        let coverageOutcome = coverage.map(CheckOutcome.init)
+        if let coverageOutcome, !coverageOutcome.passed { return [coverageOutcome] }
         var outcomes: [CheckOutcome] = []
         let verdict = try await checker.verdict(for: GroundingSample(
             question: question, answer: answer, passages: sample.context.map(\.text),
@@ -180,9 +171,8 @@ struct GroundingSampleFilter: SampleFilter {
                 name: "grounding", passed: true, score: verdict.score,
                 reason: "supported (\(verdict.decidedBy.rawValue)): \(details)"))
         } else {
-            let failed = verdict.rejectingCheck
             outcomes.append(CheckOutcome(
-                name: "unsupported_" + (failed?.name ?? "score"), passed: false, score: verdict.score,
+                name: verdict.rejectionName ?? "unsupported_score", passed: false, score: verdict.score,
                 reason: (verdict.rejectionReason ?? "below threshold") + " [\(details)]"))
         }
         if let coverageOutcome { outcomes.append(coverageOutcome) }

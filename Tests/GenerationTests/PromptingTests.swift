@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import Grounding
 import Testing
 
 @Suite struct PromptingTests {
@@ -27,24 +28,24 @@ import Testing
         let listFocus = 0..<(Array(list).firstIndex(of: ".")! + 1)
         #expect(GenerationPipeline.anchor("network services", focus: listFocus, in: list) == nil)
 
-        let passed = GenerationPipeline.spanFirstChecks(
+        let passed = QuestionForm.spanFirstChecks(
             question: "What is a column's default when none is declared?", span: "the null value")
         #expect(passed.allSatisfy { $0.passed })
-        let leaked = GenerationPipeline.spanFirstChecks(
+        let leaked = QuestionForm.spanFirstChecks(
             question: "Is the null value the default of a column?", span: "the null value")
         #expect(leaked.first { !$0.passed }?.name == "question_contains_answer")
         // Reworded, the question still holds its phrase (from a real run); an identifier built of the
         // question's words does not count.
-        let reworded = GenerationPipeline.spanFirstChecks(
+        let reworded = QuestionForm.spanFirstChecks(
             question: "What are the configuration scripts that dpkg runs?", span: "configuration scripts run by dpkg")
         #expect(reworded.first { !$0.passed }?.name == "question_contains_answer")
-        let package = GenerationPipeline.spanFirstChecks(
+        let package = QuestionForm.spanFirstChecks(
             question: "What package contains extra AppArmor profiles?", span: "apparmor-profiles-extra")
         #expect(package.allSatisfy { $0.passed })
         // The whole sentence as its own phrase passes here; the verifier then reads it with P(Yes).
-        let whole = GenerationPipeline.spanFirstChecks(question: "What happens?", span: sentence)
+        let whole = QuestionForm.spanFirstChecks(question: "What happens?", span: sentence)
         #expect(whole.allSatisfy { $0.passed })
-        #expect(GenerationPipeline.spanFirstChecks(question: "What?", span: nil).first?.passed == false)
+        #expect(QuestionForm.spanFirstChecks(question: "What?", span: nil).first?.passed == false)
     }
 
     /// One writer call drafts a question for each of several statements: the prompt numbers them and the
@@ -120,10 +121,10 @@ import Testing
 
     /// From hand-read runs: questions that point at their text are caught, ones that name their subject are not.
     @Test func questionsThatPointAtTheirTextAreCaught() {
-        #expect(GenerationPipeline.questionPointsAtText("What is the name of the community-based distribution mentioned in the first sentence?"))
-        #expect(GenerationPipeline.questionPointsAtText("What does the passage say about dpkg?"))
-        #expect(!GenerationPipeline.questionPointsAtText("What is the name of the more recent fork of Aptosid?"))
-        #expect(!GenerationPipeline.questionPointsAtText("What is the first step in building a Debian package?"))
+        #expect(QuestionForm.pointsAtText("What is the name of the community-based distribution mentioned in the first sentence?"))
+        #expect(QuestionForm.pointsAtText("What does the passage say about dpkg?"))
+        #expect(!QuestionForm.pointsAtText("What is the name of the more recent fork of Aptosid?"))
+        #expect(!QuestionForm.pointsAtText("What is the first step in building a Debian package?"))
     }
 
     @Test func refinementFeedbackIsPlainAndCarriesNoScores() {

@@ -44,13 +44,6 @@ import Grounding
         #expect(!result.isSupported)
     }
 
-    @Test func claimCheckFlagsASwappedName() async throws {
-        let result = try await verdict("Who had 5 sacks in just 9 starts?", "Mario Ealy had 5 sacks in just 9 starts.")
-        let claims = try #require(result.check(named: "claims"))
-        #expect(!claims.passed)
-        #expect(claims.reason.contains("entity \"Mario\""), "\(claims.reason)")
-    }
-
     @Test func claimCheckFlagsNegation() async throws {
         let result = try await verdict("Who led the team in sacks?",
                                        "Pro Bowl defensive tackle Kawann Short did not lead the team in sacks.")
@@ -58,18 +51,6 @@ import Grounding
         #expect(!claims.passed)
         #expect(claims.reason.contains("negation"), "\(claims.reason)")
         #expect(!result.isSupported)
-    }
-
-    @Test func claimCheckFlagsAnAntonym() async throws {
-        let context = "Exports of coffee increased sharply after the 1994 reform, while imports of grain fell."
-        let result = try await verdict("What happened to coffee exports after the 1994 reform?",
-                                       "Exports of coffee decreased sharply after the 1994 reform.", context)
-        let claims = try #require(result.check(named: "claims"))
-        #expect(!claims.passed)
-        #expect(claims.reason.contains("\"decreased\" where the context says \"increased\""), "\(claims.reason)")
-        let fine = try await verdict("What happened to coffee exports after the 1994 reform?",
-                                     "Coffee exports increased sharply after the reform of 1994.", context)
-        #expect(try #require(fine.check(named: "claims")).passed)
     }
 
     @Test func questionFitRejectsAnAnswerFromTheWrongSentence() async throws {

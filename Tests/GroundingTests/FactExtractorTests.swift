@@ -46,14 +46,6 @@ import Grounding
         #expect(!NegationDetector.isNegated(AnalyzedText("He worked for Edison.")))
         #expect(!NegationDetector.isNegated(AnalyzedText("It is not without merit.")))
     }
-
-    @Test func findsAntonymClashes() {
-        let claim = AnalyzedText("Exports increased after the war.")
-        let support = AnalyzedText("Exports decreased after the war.")
-        let clashes = NegationDetector.antonymClashes(claim: claim, support: support, supportRange: 0..<support.tokens.count)
-        #expect(clashes.map(\.0) == ["increased"] && clashes.map(\.1) == ["decreased"])
-        #expect(NegationDetector.antonymClashes(claim: claim, support: claim, supportRange: 0..<claim.tokens.count).isEmpty)
-    }
 }
 
 @Suite struct SpanMatcherTests {

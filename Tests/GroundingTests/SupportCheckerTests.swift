@@ -106,6 +106,24 @@ import Grounding
         #expect(gated.check(named: "verifier")?.features["asked"] == 0)
     }
 
+    /// The form check is the stage's first: a question that points at its text is rejected as `format`
+    /// before the (scripted, always-Yes) verifier is asked, and a people-written question without its "?"
+    /// passes it.
+    @Test func aSampleOfTheWrongFormIsRejectedBeforeAnyModelCall() async throws {
+        let verifier = ScriptedVerifier(probability: 1)
+        let checker = try SupportChecker(embedder: Fixtures.hashing, verifier: verifier)
+        let pointing = try await checker.verdict(for: GroundingSample(
+            question: "How many points does the first sentence say the Panthers defense gave up?", answer: "308",
+            passages: [Fixtures.panthers]))
+        #expect(verifier.calls == 0)
+        #expect(!pointing.isSupported && pointing.rejectionName == "format", "\(pointing.checks)")
+        let plain = try await checker.verdict(for: GroundingSample(
+            question: "How many points did the Panthers defense surrender", answer: "308", passages: [Fixtures.panthers]))
+        #expect(plain.check(named: "format")?.passed == true)
+        #expect(plain.isSupported && verifier.calls == 1)
+        #expect(!QuestionForm.check(question: "Panthers defense points", answer: "308").passed)
+    }
+
     @Test func aFailingVerifierRejectsTheSample() async throws {
         let checker = try SupportChecker(embedder: Fixtures.hashing, verifier: FailingVerifier())
         let result = try await checker.verdict(for: sample)
