@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RAGTestSupport", "Store"]
+            dependencies: ["RAGTestSupport", "Store", "Embeddings"]
         ),
         .testTarget(
             name: "EmbeddingsTests",

@@ -91,24 +91,3 @@ import Testing
         #expect(try BERTEmbedder.locateDefaultModel(environment: ["RAG_MODEL_DIR": directory]) == directory)
     }
 }
-
-@Suite struct BERTEmbedderMemoryTests {
-    /// Resident set size from /proc/self/status, in bytes.
-    private func residentBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return nil }
-        return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
-    }
-
-    @Test func loadedModelCostsAtMostFileSizePlus50MB() throws {
-        let directory = try Fixtures.modelDirectory()
-        guard let before = residentBytes() else { return }  // not Linux: nothing to measure
-        let embedder = try BERTEmbedder(modelDirectory: directory, threads: 2)
-        let texts = (0..<64).map { "passage \($0): " + String(repeating: "vector retrieval and grounding ", count: 1 + $0 % 20) }
-        _ = try embedder.embed(texts)
-        let growth = residentBytes()! - before
-        #expect(growth <= embedder.weightsFileSize + 50 * 1_048_576,
-                "RSS grew \(growth / 1_048_576) MB for a \(embedder.weightsFileSize / 1_048_576) MB model")
-    }
-}

@@ -97,6 +97,49 @@ public final class Subprocess: @unchecked Sendable {
     }
 }
 
+/// The peak resident set size of one child process, from the kernel's own accounting (`wait4`).
+///
+/// In-process RSS deltas count whatever the tests running in parallel allocate at the same time; a child's
+/// `ru_maxrss` counts the child alone.
+public enum PeakMemory {
+    /// What a measured run ended with.
+    public struct Outcome: Sendable {
+        public var status: Int32
+        /// Peak resident set size in bytes.
+        public var peakBytes: Int
+    }
+
+    /// Runs `executable arguments...` with output discarded and returns its exit status and peak RSS.
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try runBlocking(executable, arguments) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Outcome {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0)
+        }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable, "errno": spawned])
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        // ru_maxrss is in kilobytes on Linux; WEXITSTATUS, spelled out because the macro does not import.
+        return Outcome(status: (status >> 8) & 0xff, peakBytes: Int(usage.ru_maxrss) * 1024)
+    }
+}
+
 /// What a process printed, filled by the drain threads.
 private final class Output: @unchecked Sendable {
     private let lock = NSLock()
