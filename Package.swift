@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -78,23 +79,28 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["VectorIndex", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "Ingest",
-            dependencies: ["Store", "Embeddings", "VectorIndex", "CLibXML2"]
+            dependencies: ["Store", "Embeddings", "Retrieval", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "Retrieval",
             dependencies: ["Store", "Embeddings", "VectorIndex"]
         ),
         .target(
+            name: "LanguageModels",
+            dependencies: ["Store"]
+        ),
+        .target(
             name: "Generation",
-            dependencies: ["Grounding", "Retrieval", "Store", "VectorIndex", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Grounding", "LanguageModels", "Retrieval", "Store", "VectorIndex",
+                           .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Grounding",
-            dependencies: ["Embeddings", "VectorIndex"]
+            dependencies: ["LanguageModels", "Embeddings", "VectorIndex"]
         ),
         .target(
             name: "Review",
@@ -105,6 +111,7 @@ let package = Package(
             dependencies: [
                 "Grounding",
                 "Generation",
+                "LanguageModels",
                 "Store",
                 "Ingest",
                 "Retrieval",
@@ -125,29 +132,30 @@ let package = Package(
         // Shared by the test targets (a plain target: test targets cannot share sources otherwise).
         .target(
             name: "RAGTestSupport",
+            dependencies: ["Store", "VectorIndex"],
             path: "Tests/RAGTestSupport"
         ),
         .testTarget(
             name: "GenerationTests",
-            dependencies: ["RAGTestSupport", "Generation", "Grounding", "Store", "Retrieval", "Embeddings"],
+            dependencies: ["RAGTestSupport", "Generation", "Grounding", "LanguageModels", "Store", "Retrieval", "Embeddings"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "VectorIndexTests",
-            dependencies: ["VectorIndex"]
+            dependencies: ["RAGTestSupport", "VectorIndex"]
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["RAGTestSupport", "Store", "VectorIndex", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["RAGTestSupport", "Store", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["RAGTestSupport", "Ingest", "Store", "Embeddings", "VectorIndex"],
+            dependencies: ["RAGTestSupport", "Ingest", "Store", "Retrieval", "Embeddings", "VectorIndex"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "RetrievalTests",
-            dependencies: ["RAGTestSupport", "Retrieval", "Ingest", "Store", "Embeddings"]
+            dependencies: ["RAGTestSupport", "Retrieval", "Ingest", "Store", "Embeddings", "VectorIndex"]
         ),
         .testTarget(
             name: "EndToEndTests",

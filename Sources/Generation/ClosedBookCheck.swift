@@ -1,4 +1,5 @@
 import Foundation
+import LanguageModels
 
 /// The closed-book check: the model answers a kept question without any context. A sample it answers right
 /// anyway (token F1 with the grounded answer at or above ``threshold``) is tagged as not testing grounding: a

@@ -1,5 +1,6 @@
 import Foundation
 import Grounding
+import LanguageModels
 
 /// Where in the corpus a sample's support is: a character range of a document's extracted text, quoted.
 public struct SupportingSpan: Sendable, Codable, Equatable {

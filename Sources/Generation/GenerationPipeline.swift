@@ -3,6 +3,7 @@ import Grounding
 import Retrieval
 import Store
 import VectorIndex
+import LanguageModels
 
 /// Checks a generated sample beyond the pipeline's own format and provenance checks (the grounding filters).
 public protocol SampleFilter: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import LanguageModels
 
 /// What one model call should produce: the sample's kind, type or label, and its passages.
 public struct SampleSlot: Sendable, Equatable {

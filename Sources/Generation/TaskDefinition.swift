@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import LanguageModels
 
 /// What dataset to generate: read from a YAML or JSON file and validated field by field.
 ///

@@ -1,5 +1,6 @@
 import Embeddings
 import Foundation
+import Retrieval
 import Store
 
 /// Ingests files into a corpus database: find, extract, chunk, embed, write, index.

@@ -108,7 +108,7 @@ final class Reader: Sendable {
         } catch {
             return .problem(.unreadable(path: path, reason: (error as NSError).localizedDescription))
         }
-        let hash = SHA256.hex(data)
+        let hash = ContentHash.hex(data)
         if fingerprints[path]?.contentHash == hash { return .unchanged(path: path) }
         do {
             var extracted: [ExtractedDocument]

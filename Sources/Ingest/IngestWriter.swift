@@ -1,4 +1,5 @@
 import Foundation
+import Retrieval
 import Store
 
 /// Stage 3: commits finished files to the store and mirrors each commit in the HNSW index.

@@ -30,11 +30,7 @@ extension Rag {
             let embedder = try embedding.makeEmbedder()
             let vectors = try embedder.embed(passages)
             if json {
-                var out = "{\"model\":" + Self.jsonString(embedder.name) + ",\"dimension\":\(embedder.dimension)"
-                out += ",\"embeddings\":["
-                out += vectors.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",")
-                out += "]}\n"
-                FileHandle.standardOutput.write(Data(out.utf8))
+                try Output.printJSON(EmbedReport(model: embedder.name, dimension: embedder.dimension, embeddings: vectors))
             } else {
                 var out = ""
                 for vector in vectors {
@@ -52,10 +48,12 @@ extension Rag {
             return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
                 .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
+    }
 
-        static func jsonString(_ text: String) -> String {
-            let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-        }
+    /// `rag embed --json`.
+    struct EmbedReport: Encodable {
+        var model: String
+        var dimension: Int
+        var embeddings: [[Float]]
     }
 }

@@ -197,7 +197,7 @@ extension Rag.Eval {
 
         private func printTable(_ metrics: BinaryMetrics, threshold: Double, kinds: [String: KindFigures],
                                 checks: [String: CheckFigures]) {
-            var out = "\(JSONOutput.display(data)): \(metrics.count) samples, " + String(format: "threshold %.3f\n", threshold)
+            var out = "\(Output.display(data)): \(metrics.count) samples, " + String(format: "threshold %.3f\n", threshold)
             for (label, value) in [("balanced accuracy", metrics.balancedAccuracy), ("precision", metrics.precision),
                                    ("recall", metrics.recall), ("specificity", metrics.specificity)] {
                 out += label.padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: "%.4f", value) + "\n"

@@ -5,6 +5,7 @@ import Generation
 import Grounding
 import Retrieval
 import Store
+import LanguageModels
 
 extension Rag {
     /// `rag filter FILE.jsonl --db FILE`: the generation pipeline's checks on a dataset made elsewhere.

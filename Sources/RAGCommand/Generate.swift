@@ -5,6 +5,7 @@ import Generation
 import Grounding
 import Retrieval
 import Store
+import LanguageModels
 
 extension Rag {
     /// `rag generate --task FILE --db FILE --out FILE.jsonl`: a grounded dataset from an ingested corpus.
@@ -131,13 +132,7 @@ extension Rag {
                 let checker = try SupportChecker(
                     embedder: embedder, configuration: configuration, retriever: RetrieverPassageRanker(retriever: retriever),
                     verifier: verifierModel.map { LanguageModelVerifier(model: $0) })
-                // With the reader deciding, coverage gates long answers only: on a fresh-seed run it rejected 43
-                // drafts before any model read them, most of the short ones right (README, "Generation with the
-                // verifier"), while long answers are where the model's signals are weak.
-                let readerDecides = checker.verifier is any QuestionAnswerer && configuration.answerRoundTrip
-                filter = GroundingSampleFilter(checker: checker, background: definition.domain,
-                                               minimumQuestionCoverage: definition.answerStyle == .sentence ? 0.65 : nil,
-                                               coverageGates: coverageGate || !readerDecides ? .all : .longAnswers)
+                filter = GroundingSampleFilter(checker: checker, task: definition, gateEveryAnswer: coverageGate)
             }
             let pipeline = GenerationPipeline(task: definition, retriever: retriever, model: model, filter: filter,
                                               options: options)

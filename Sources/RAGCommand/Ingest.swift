@@ -71,7 +71,7 @@ extension Rag {
             progressLine.finish()
             let statistics = try store.statistics()
             if json {
-                try JSONOutput.print(IngestReport(summary: summary, statistics: statistics, database: db))
+                try Output.printJSON(IngestReport(summary: summary, statistics: statistics, database: db), snakeCaseKeys: true)
             } else {
                 print(Self.text(summary, statistics: statistics))
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Generation
 import Grounding
+import LanguageModels
 
 /// A command's way to a language model: the OpenAI-compatible servers named with `--llm`, or the local
 /// llama.cpp server that rag starts (and its owner stops with ``stop()``).

@@ -9,13 +9,27 @@ enum Output {
     /// Whether stderr is a terminal (progress lines are shown only then, unless asked for).
     static let stderrIsTerminal = isatty(2) != 0
 
-    /// Prints `value` as one JSON object on stdout (keys sorted, so output is stable).
-    static func printJSON(_ value: some Encodable) throws {
+    /// Prints `value` as one JSON object on stdout: the one JSON printer of every command.
+    ///
+    /// Keys are sorted, so output is stable; a NaN or infinite figure is written as the string "nan", "inf" or
+    /// "-inf" rather than failing the command.
+    /// - Parameter snakeCaseKeys: convert Swift property names (`embedSeconds`) to `embed_seconds`; for the
+    ///   commands whose result types use Swift names (ingest, query, stats).
+    static func printJSON(_ value: some Encodable, snakeCaseKeys: Bool = false) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                      nan: "nan")
         let data = try encoder.encode(value)
         FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// `path` relative to the working directory when it lies under it, for readable output.
+    static func display(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path
     }
 
     /// Writes a line to stderr.

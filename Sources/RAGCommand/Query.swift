@@ -53,7 +53,7 @@ extension Rag {
             })
             let results = try retriever.search(text, options: options)
             if json {
-                try JSONOutput.print(QueryReport(query: text, mode: mode.rawValue, results: results))
+                try Output.printJSON(QueryReport(query: text, mode: mode.rawValue, results: results), snakeCaseKeys: true)
             } else if results.isEmpty {
                 print("no results")
             } else {
@@ -61,7 +61,7 @@ extension Rag {
                     let chunk = result.chunk
                     var heading = chunk.headingPath.joined(separator: " > ")
                     if let page = chunk.page { heading += heading.isEmpty ? "page \(page)" : ", page \(page)" }
-                    print(String(format: "%2d. %.4f  ", rank + 1, result.score) + JSONOutput.display(chunk.documentPath)
+                    print(String(format: "%2d. %.4f  ", rank + 1, result.score) + Output.display(chunk.documentPath)
                           + (heading.isEmpty ? "" : "  [\(heading)]"))
                     print("    " + Self.snippet(chunk.text))
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Retrieval
 import Store
 
 extension Rag {
@@ -20,8 +21,8 @@ extension Rag {
             let health = try ChunkIndex.health(of: store)
             let problems = check ? try store.integrityProblems() : nil
             if json {
-                try JSONOutput.print(StatsReport(database: db, statistics: statistics, index: health,
-                                                 integrity: problems.map { $0.isEmpty ? ["ok"] : $0 }))
+                try Output.printJSON(StatsReport(database: db, statistics: statistics, index: health,
+                                                 integrity: problems.map { $0.isEmpty ? ["ok"] : $0 }), snakeCaseKeys: true)
                 return
             }
             let s = statistics

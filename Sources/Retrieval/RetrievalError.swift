@@ -6,12 +6,15 @@ public enum RetrievalError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidOption(String)
     /// Dense or hybrid search, or MMR, was asked for without an embedder.
     case embedderRequired(mode: String)
+    /// The derived HNSW index file could not be read, built or written.
+    case index(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .emptyQuery: "the query is empty"
         case let .invalidOption(message): "invalid search option: \(message)"
         case let .embedderRequired(mode): "\(mode) search needs an embedder"
+        case let .index(path, reason): "index \(path): \(reason)"
         }
     }
 }

@@ -21,6 +21,14 @@ extension Schema {
                 """)
         }
     }
+
+    /// The token log-probabilities of each call, so that a replayed judgement keeps its score (registered after
+    /// the reviews migration: migrations run in registration order).
+    static func registerJournalLogprobMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4-llm-journal-logprobs") { db in
+            try db.execute(sql: "ALTER TABLE llm_calls ADD COLUMN logprobs TEXT")
+        }
+    }
 }
 
 /// A recorded model call.
@@ -30,13 +38,18 @@ public struct JournaledCall: Sendable, Equatable {
     public var promptTokens: Int
     public var completionTokens: Int
     public var finishReason: String?
+    /// The call's token log-probabilities as the caller encoded them (opaque to the store); nil when the
+    /// server sent none or the call was recorded before they were kept.
+    public var logprobs: String?
 
-    public init(model: String, response: String, promptTokens: Int, completionTokens: Int, finishReason: String?) {
+    public init(model: String, response: String, promptTokens: Int, completionTokens: Int, finishReason: String?,
+                logprobs: String? = nil) {
         self.model = model
         self.response = response
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.finishReason = finishReason
+        self.logprobs = logprobs
     }
 }
 
@@ -45,10 +58,11 @@ extension CorpusStore {
     public func journaledCall(key: String) throws -> JournaledCall? {
         try read { db in
             try Row.fetchOne(db, sql: """
-                SELECT model, response, prompt_tokens, completion_tokens, finish_reason FROM llm_calls WHERE key = ?
+                SELECT model, response, prompt_tokens, completion_tokens, finish_reason, logprobs
+                FROM llm_calls WHERE key = ?
                 """, arguments: [key]).map { row in
                 JournaledCall(model: row[0], response: row[1], promptTokens: row[2], completionTokens: row[3],
-                              finishReason: row[4])
+                              finishReason: row[4], logprobs: row[5])
             }
         }
     }
@@ -58,10 +72,11 @@ extension CorpusStore {
         try write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO llm_calls
-                    (key, model, request, response, prompt_tokens, completion_tokens, finish_reason, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    (key, model, request, response, prompt_tokens, completion_tokens, finish_reason, created_at,
+                     logprobs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [key, call.model, request, call.response, call.promptTokens, call.completionTokens,
-                                 call.finishReason, Date().timeIntervalSince1970])
+                                 call.finishReason, Date().timeIntervalSince1970, call.logprobs])
         }
     }
 

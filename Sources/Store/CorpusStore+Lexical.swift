@@ -3,14 +3,15 @@ internal import GRDB
 extension CorpusStore {
     /// Full-text search with FTS5 and BM25 over chunk text.
     ///
-    /// `query` is free text: it is turned into quoted terms (``FullTextQuery``), so any punctuation is safe.
+    /// Retrieval turns a user's words into a safe expression (`FullTextQuery`); this runs it.
     /// - Parameters:
-    ///   - query: the user's words.
+    ///   - expression: an FTS5 MATCH expression.
     ///   - limit: most hits returned.
     ///   - filter: only chunks it allows.
-    /// - Returns: hits, best first; `score` is `-bm25` (higher is better). Empty when the query has no word.
-    public func lexicalSearch(_ query: String, limit: Int, filter: ChunkFilter = ChunkFilter()) throws -> [LexicalHit] {
-        guard limit > 0, let expression = FullTextQuery.expression(for: query) else { return [] }
+    /// - Returns: hits, best first; `score` is `-bm25` (higher is better).
+    /// - Throws: ``StoreError/sqlite(path:reason:)`` when FTS5 rejects the expression.
+    public func fullTextSearch(expression: String, limit: Int, filter: ChunkFilter = ChunkFilter()) throws -> [LexicalHit] {
+        guard limit > 0 else { return [] }
         let (clause, filterArguments) = try Self.sql(for: filter)
         let join = filter.isEmpty ? "" : "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id"
         let condition = filter.isEmpty ? "" : "AND \(clause)"

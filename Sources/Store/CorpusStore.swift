@@ -72,6 +72,7 @@ public final class CorpusStore: Sendable {
         guard let error = error as? DatabaseError else { return false }
         return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
             || (error.message ?? "").hasSuffix("already exists")
+            || (error.message ?? "").hasPrefix("duplicate column name")
     }
 
     /// The embedder recorded for this database, if any.

@@ -92,6 +92,7 @@ enum Schema {
         }
         registerJournalMigrations(&migrator)
         registerReviewMigrations(&migrator)
+        registerJournalLogprobMigration(&migrator)
         return migrator
     }
 }

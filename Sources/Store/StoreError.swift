@@ -1,4 +1,4 @@
-/// Everything that can go wrong while opening, reading or writing a corpus database and its index file.
+/// Everything that can go wrong while opening, reading or writing a corpus database.
 ///
 /// Every case names the file at fault; `description` is a one-line message fit for a command-line tool.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -16,8 +16,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case sqlite(path: String, reason: String)
     /// A stored vector BLOB has a length that is not `dimension × 4` bytes.
     case badVector(path: String, chunkID: Int64, bytes: Int, dimension: Int)
-    /// The derived HNSW index file could not be built or written.
-    case index(path: String, reason: String)
     /// A metadata filter key is empty or otherwise unusable.
     case invalidFilter(String)
 
@@ -36,8 +34,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "database \(path): \(reason)"
         case let .badVector(path, chunkID, bytes, dimension):
             "database \(path): vector of chunk \(chunkID) has \(bytes) bytes, expected \(dimension * 4)"
-        case let .index(path, reason):
-            "index \(path): \(reason)"
         case let .invalidFilter(message):
             "invalid filter: \(message)"
         }

@@ -95,6 +95,8 @@ public final class FlatIndex: @unchecked Sendable {
             throw IndexError.dimensionMismatch(expected: dimension, actual: queries.count % dimension)
         }
         let queryCount = queries.count / dimension
+        // A heap of size 0 has no threshold to compare with: nothing is asked for, nothing is returned.
+        guard k > 0 else { return Array(repeating: [], count: queryCount) }
         var prepared = queries
         var queryNorms = [Float](repeating: 0, count: queryCount)
         prepared.withUnsafeMutableBufferPointer { buffer in

@@ -78,8 +78,9 @@ public enum SearchFilter: Sendable {
     /// Only labels for which the predicate is true may be returned.
     case predicate(@Sendable (UInt64) -> Bool)
 
+    /// Whether `label` may be returned (public so that engines outside this module can honour filters).
     @inline(__always)
-    func allows(_ label: UInt64) -> Bool {
+    public func allows(_ label: UInt64) -> Bool {
         switch self {
         case let .labels(set): set.contains(label)
         case let .predicate(p): p(label)

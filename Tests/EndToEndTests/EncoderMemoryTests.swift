@@ -6,8 +6,9 @@ import Testing
 /// What loading MiniLM costs in memory, measured on `rag embed` as a child process.
 ///
 /// The same measurement inside the test process counted whatever the tests running beside it allocated, and
-/// failed by under a megabyte on a clean CI clone. A child's peak RSS counts the child alone, and the hashing
-/// embedder's run on the same passages subtracts the runtime, argument parsing and I/O.
+/// failed by under a megabyte on a clean CI clone. A child's peak RSS counts the child alone (see
+/// ``PeakMemory``), and the hashing embedder's run on the same passages subtracts the runtime, argument parsing
+/// and I/O.
 @Suite struct EncoderMemoryTests {
     @Test func loadedModelCostsAtMostFileSizePlus50MB() async throws {
         guard let binary = RagProcess.binary else {

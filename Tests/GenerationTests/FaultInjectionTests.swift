@@ -1,6 +1,8 @@
 import Foundation
 import Generation
+import LanguageModels
 import RAGTestSupport
+import Store
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -65,6 +67,27 @@ import FoundationNetworking
         #expect(abs(probabilities["No"]! - no / (yes + no)) < 1e-9)
         let plain = try await server.client("ok").complete(scored)
         #expect(plain.tokenAlternatives == nil && plain.optionProbabilities(["Yes", "No"]) == nil)
+    }
+
+    /// A scored call journaled in a real database is replayed with its log-probabilities, so a resumed run's
+    /// P(Yes) is the first run's, with no second call to the server.
+    @Test func theJournalReplaysAScoredCallWithItsLogprobs() async throws {
+        let server = try await FakeServer()
+        let dir = TemporaryDirectory()
+        let store = try CorpusStore(path: dir.file("journal.sqlite"))
+        var scored = request
+        scored.topLogprobs = 10
+        let first = JournaledModel(base: server.client("logprobs"), journal: StoreJournal(store: store))
+        let original = try await first.complete(scored)
+        #expect(first.called == 1 && original.tokenAlternatives != nil)
+
+        let reopened = try CorpusStore(path: dir.file("journal.sqlite"), create: false)
+        let second = JournaledModel(base: server.client("logprobs"), journal: StoreJournal(store: reopened))
+        let replayed = try await second.complete(scored)
+        #expect(second.replayed == 1 && second.called == 0)
+        #expect(replayed == original)
+        #expect(replayed.optionProbabilities(["Yes", "No"]) == original.optionProbabilities(["Yes", "No"]))
+        #expect(try await server.calls("logprobs") == 1)
     }
 
     @Test func aConnectionDroppedEveryTimeEndsAsUnreachable() async throws {

@@ -3,6 +3,7 @@ import Generation
 import RAGTestSupport
 import Store
 import Testing
+import LanguageModels
 
 /// Runs the built `rag` binary: ingest the shipped sample corpus, generate with the real local llama.cpp server
 /// and model (installed by scripts/install-llm.sh, as .ci/run does), check provenance, and resume.

@@ -2,6 +2,7 @@ import Foundation
 import Generation
 import Grounding
 import Testing
+import LanguageModels
 
 @Suite struct PromptingTests {
     /// A paragraph of the shipped corpus (ddl-default.html), as extracted.

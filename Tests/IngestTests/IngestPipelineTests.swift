@@ -1,6 +1,7 @@
 import RAGTestSupport
 import Embeddings
 import Foundation
+import Retrieval
 import Store
 import Testing
 import Ingest

@@ -97,10 +97,13 @@ public final class Subprocess: @unchecked Sendable {
     }
 }
 
-/// The peak resident set size of one child process, from the kernel's own accounting (`wait4`).
+/// The peak resident set size of one child process, from the kernel's own accounting (`ru_maxrss`).
 ///
-/// In-process RSS deltas count whatever the tests running in parallel allocate at the same time; a child's
-/// `ru_maxrss` counts the child alone.
+/// In-process RSS deltas count whatever the tests running in parallel allocate at the same time. A child's
+/// `ru_maxrss` counts the child alone, with one catch: a child spawned with `vfork` semantics (which
+/// `posix_spawn` and Foundation use) inherits its parent's high-water mark at `exec`, and this test process
+/// is large. So a small `python3` process starts the command and reports its peak: what it inherits is
+/// python's own few megabytes, the same for every run.
 public enum PeakMemory {
     /// What a measured run ended with.
     public struct Outcome: Sendable {
@@ -109,34 +112,21 @@ public enum PeakMemory {
         public var peakBytes: Int
     }
 
+    static let script = """
+        import os, subprocess, sys
+        child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        print(os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024)
+        """
+
     /// Runs `executable arguments...` with output discarded and returns its exit status and peak RSS.
     public static func run(_ executable: String, _ arguments: [String]) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try runBlocking(executable, arguments) })
-            }.start()
+        let outcome = try await Subprocess.run("/usr/bin/env", ["python3", "-c", script, executable] + arguments)
+        let fields = outcome.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        guard outcome.status == 0, fields.count == 2 else {
+            throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable, "stderr": outcome.stderr])
         }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Outcome {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor: Int32 in [1, 2] {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0)
-        }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable, "errno": spawned])
-        }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        // ru_maxrss is in kilobytes on Linux; WEXITSTATUS, spelled out because the macro does not import.
-        return Outcome(status: (status >> 8) & 0xff, peakBytes: Int(usage.ru_maxrss) * 1024)
+        return Outcome(status: Int32(fields[0]), peakBytes: fields[1])
     }
 }
 

@@ -27,8 +27,8 @@ import Store
         let first = try store.replace([StoreFixtures.update("/a.txt", ["walrus tusk", "penguin"])])
         let second = try store.replace([StoreFixtures.update("/a.txt", ["zebra stripes"], hash: "h2")])
         #expect(Set(second.removedChunkIDs) == Set(first.addedChunkIDs))
-        #expect(try store.lexicalSearch("walrus", limit: 10).isEmpty)
-        #expect(try store.lexicalSearch("zebra", limit: 10).map(\.chunkID) == second.addedChunkIDs)
+        #expect(try store.fullTextSearch(expression: "\"walrus\"", limit: 10).isEmpty)
+        #expect(try store.fullTextSearch(expression: "\"zebra\"", limit: 10).map(\.chunkID) == second.addedChunkIDs)
         #expect(try store.vectorChunkIDs() == second.addedChunkIDs)
         #expect(try store.sourceFingerprints()["/a.txt"]?.contentHash == "h2")
         #expect(second.addedChunkIDs.allSatisfy { $0 > first.addedChunkIDs.max()! }, "chunk ids are never reused")
@@ -122,7 +122,7 @@ import Store
         #expect(try store.chunkIDs(matching: ChunkFilter(pathGlobs: ["/docs/*"])) == Set(a.addedChunkIDs))
         #expect(try store.chunkIDs(matching: ChunkFilter(metadata: [("lang", "de")])) == Set(b.addedChunkIDs))
         #expect(try store.chunkIDs(matching: ChunkFilter(metadata: [("format", "text")])).count == 2)
-        let hits = try store.lexicalSearch("shared", limit: 10, filter: ChunkFilter(metadata: [("lang", "en")]))
+        let hits = try store.fullTextSearch(expression: "\"shared\"", limit: 10, filter: ChunkFilter(metadata: [("lang", "en")]))
         #expect(hits.map(\.chunkID) == a.addedChunkIDs)
     }
 }

@@ -41,8 +41,8 @@ public final class JournaledModel: LanguageModel, @unchecked Sendable {
 
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let key = Self.key(for: request, model: base.name)
-        // The store's journal keeps text and token counts, not log-probabilities: a scored request is replayed
-        // only when the journal gave them back, so that a resumed run scores as the first one did.
+        // A scored request is replayed only when the journal gave its log-probabilities back (calls recorded
+        // before the journal kept them are made again), so that a resumed run scores as the first one did.
         if let cached = try journal.completion(forKey: key),
            request.topLogprobs == nil || cached.tokenAlternatives != nil {
             lock.withLock { _replayed += 1 }

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import VectorIndex
 
 /// The state of a database's index file, inspected without changing anything.
@@ -27,7 +28,7 @@ extension ChunkIndex {
     public static func health(of store: CorpusStore) throws -> IndexHealth {
         let path = store.indexPath
         let stored = try store.vectorChunkIDs()
-        let bytes = CorpusStore.fileSize(path)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard FileManager.default.fileExists(atPath: path) else {
             return IndexHealth(status: "missing", count: nil, tombstones: nil, watermark: nil, missing: stored.count,
                                extra: 0, bytes: 0)

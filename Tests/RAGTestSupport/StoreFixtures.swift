@@ -2,11 +2,11 @@ import Foundation
 import Store
 
 /// Small deterministic documents and vectors for store tests.
-enum StoreFixtures {
-    static let embedder = EmbedderInfo(name: "test-8", dimension: 8, isNormalized: true)
+public enum StoreFixtures {
+    public static let embedder = EmbedderInfo(name: "test-8", dimension: 8, isNormalized: true)
 
     /// A unit vector that depends on `seed`.
-    static func vector(_ seed: Int) -> [Float] {
+    public static func vector(_ seed: Int) -> [Float] {
         var state = UInt64(seed &+ 1) &* 0x9E37_79B9_7F4A_7C15
         var values: [Float] = (0..<8).map { _ in
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -18,7 +18,7 @@ enum StoreFixtures {
     }
 
     /// A source with one document of `texts.count` chunks.
-    static func update(_ source: String, _ texts: [String], hash: String = "h", seed: Int = 0,
+    public static func update(_ source: String, _ texts: [String], hash: String = "h", seed: Int = 0,
                        metadata: Metadata = [:]) -> SourceUpdate {
         var offset = 0
         let chunks = texts.enumerated().map { index, text in

@@ -1,3 +1,4 @@
+import Store
 import VectorIndex
 
 extension ChunkIndex {
@@ -9,16 +10,20 @@ extension ChunkIndex {
     /// - Complexity: O(n · d) for n stored vectors.
     public static func exactSearch(store: CorpusStore, query: [Float], k: Int, dimension: Int,
                                    allowed: Set<Int64>? = nil) throws -> [(chunkID: Int64, score: Float)] {
+        let flat: FlatIndex
         do {
-            let flat = try FlatIndex(dimension: dimension, metric: .cosine)
-            try store.forEachVectorBatch(ids: allowed, dimension: dimension, batchSize: 8_192) { ids, vectors in
-                try flat.add(vectors: vectors, labels: ids.map { UInt64($0) })
-            }
-            return try flat.search(query, k: k).map { (Int64($0.label), Metric.cosine.score(fromDistance: $0.distance)) }
-        } catch let error as StoreError {
-            throw error
+            flat = try FlatIndex(dimension: dimension, metric: .cosine)
         } catch {
-            throw StoreError.index(path: store.indexPath, reason: "exact search: \(error)")
+            throw RetrievalError.index(path: store.indexPath, reason: "exact search: \(error)")
         }
+        try store.forEachVectorBatch(ids: allowed, dimension: dimension, batchSize: 8_192) { ids, vectors in
+            do {
+                try flat.add(vectors: vectors, labels: ids.map { UInt64($0) })
+            } catch {
+                throw RetrievalError.index(path: store.indexPath, reason: "exact search: \(error)")
+            }
+        }
+        // Only allowed vectors were loaded, so no filter is needed.
+        return try search(flat, path: store.indexPath, query: query, k: k, ef: nil, allowed: nil)
     }
 }

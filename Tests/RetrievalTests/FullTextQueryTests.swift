@@ -1,6 +1,7 @@
 import RAGTestSupport
 import Foundation
 import Testing
+import Retrieval
 import Store
 
 @Suite struct FullTextQueryTests {

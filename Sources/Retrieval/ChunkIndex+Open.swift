@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import VectorIndex
 
 extension ChunkIndex {
@@ -10,7 +11,8 @@ extension ChunkIndex {
     ///   - store: the database.
     ///   - dimension: the embedder's vector length.
     ///   - threads: threads for building or inserting.
-    /// - Throws: ``StoreError`` when the stored vectors cannot be read or the index cannot be built.
+    /// - Throws: `StoreError` when the stored vectors cannot be read, ``RetrievalError/index(path:reason:)`` when
+    ///   the index cannot be built.
     public static func open(for store: CorpusStore, dimension: Int, saveRepairs: Bool = true,
                             threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ChunkIndex {
         let path = store.indexPath
@@ -21,11 +23,11 @@ extension ChunkIndex {
             do {
                 let index = try HNSWIndex.load(from: path)
                 guard index.configuration.dimension == dimension else {
-                    throw StoreError.index(path: path, reason: "dimension \(index.configuration.dimension), expected \(dimension)")
+                    throw RetrievalError.index(path: path, reason: "dimension \(index.configuration.dimension), expected \(dimension)")
                 }
                 opened = try catchUp(index, store: store, path: path, dimension: dimension, threads: threads)
             } catch {
-                let reason = (error as? StoreError).map { "\($0)" } ?? "\(error)"
+                let reason = (error as? RetrievalError).map { "\($0)" } ?? "\(error)"
                 opened = try build(store: store, path: path, dimension: dimension, threads: threads) {
                     .rebuilt(reason: reason, count: $0)
                 }
@@ -42,7 +44,7 @@ extension ChunkIndex {
         do {
             index = try HNSWIndex(configuration: configuration(dimension: dimension))
         } catch {
-            throw StoreError.index(path: path, reason: "\(error)")
+            throw RetrievalError.index(path: path, reason: "\(error)")
         }
         let chunkIndex = ChunkIndex(path: path, index: index, repair: .upToDate, coveredThrough: 0)
         try store.forEachVectorBatch(dimension: dimension, batchSize: 8_192) { ids, vectors in

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import VectorIndex
 
 /// What opening a chunk index found and did.
@@ -77,7 +78,7 @@ public final class ChunkIndex: @unchecked Sendable {
         do {
             try index.add(vectors: vectors, labels: addedIDs.map { UInt64($0) }, threads: threads)
         } catch {
-            throw StoreError.index(path: path, reason: "\(error)")
+            throw RetrievalError.index(path: path, reason: "\(error)")
         }
         let newest = addedIDs.max() ?? 0
         watermarkLock.withLock { watermark = max(watermark, newest) }
@@ -92,7 +93,7 @@ public final class ChunkIndex: @unchecked Sendable {
             }
             try index.save(to: path, watermark: UInt64(max(coveredThrough, 0)))
         } catch {
-            throw StoreError.index(path: path, reason: "\(error)")
+            throw RetrievalError.index(path: path, reason: "\(error)")
         }
     }
 
@@ -103,13 +104,19 @@ public final class ChunkIndex: @unchecked Sendable {
     public func search(_ query: [Float], k: Int, ef: Int? = nil, allowed: Set<Int64>? = nil) throws
         -> [(chunkID: Int64, score: Float)]
     {
+        try Self.search(index, path: path, query: query, k: k, ef: ef, allowed: allowed)
+    }
+
+    /// Searches any engine whose labels are chunk ids; scores are similarities (higher is nearer).
+    static func search(_ engine: any VectorSearch, path: String, query: [Float], k: Int, ef: Int?,
+                       allowed: Set<Int64>?) throws -> [(chunkID: Int64, score: Float)] {
         let filter = allowed.map { ids in SearchFilter.labels(Set(ids.map { UInt64($0) })) }
         do {
-            return try index.search(query, k: k, ef: ef, filter: filter).map {
-                (Int64($0.label), index.configuration.metric.score(fromDistance: $0.distance))
+            return try engine.search(query, k: k, ef: ef, filter: filter).map {
+                (Int64($0.label), engine.metric.score(fromDistance: $0.distance))
             }
         } catch {
-            throw StoreError.index(path: path, reason: "\(error)")
+            throw RetrievalError.index(path: path, reason: "\(error)")
         }
     }
 }
