@@ -132,12 +132,13 @@ let package = Package(
         // Shared by the test targets (a plain target: test targets cannot share sources otherwise).
         .target(
             name: "RAGTestSupport",
-            dependencies: ["Store", "VectorIndex"],
+            dependencies: ["Store", "VectorIndex", "LanguageModels"],
             path: "Tests/RAGTestSupport"
         ),
         .testTarget(
             name: "GenerationTests",
-            dependencies: ["RAGTestSupport", "Generation", "Grounding", "LanguageModels", "Store", "Retrieval", "Embeddings"],
+            dependencies: ["RAGTestSupport", "Generation", "Grounding", "LanguageModels", "Store", "Retrieval", "Embeddings",
+                           "Ingest"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -66,10 +66,7 @@ extension Rag.Eval {
                 samples = samples.filter { $0.extra["split"] == split }
                 guard !samples.isEmpty else { throw ValidationError("no line of \(data) has \"split\": \"\(split)\"") }
             }
-            if let sample, sample < samples.count {
-                let stride = Double(samples.count) / Double(sample)
-                samples = (0..<sample).map { samples[Int(Double($0) * stride)] }
-            }
+            if let sample { samples = GroundingEvaluation.evenSample(samples, count: sample) }
             var configuration = SupportChecker.Configuration()
             configuration.answerStyle = style
             verification.apply(to: &configuration)
@@ -87,42 +84,24 @@ extension Rag.Eval {
             let results = try await checker.verdicts(for: samples.map(\.sample)) { progress.update($0) }
             progress.finish(samples.count)
 
-            var evaluated = Array(zip(samples, results))
-            var chosen = answerVerifier == nil ? configuration.threshold : configuration.verifierThreshold
-            if let tuneSplit {
-                let tuning = evaluated.filter { $0.0.extra["split"] == tuneSplit }
-                guard !tuning.isEmpty else {
-                    throw ValidationError("no line of \(data) has \"split\": \"\(tuneSplit)\"")
-                }
-                chosen = BinaryMetrics.bestThreshold(scores: tuning.map(\.1.score), labels: tuning.map(\.0.isSupported),
-                                                     minimumPrecision: minimumPrecision)
-                evaluated = evaluated.filter { $0.0.extra["split"] != tuneSplit }
-                guard !evaluated.isEmpty else { throw ValidationError("every line is in the tune split") }
+            let evaluation = try GroundingEvaluation(
+                samples: samples, verdicts: results,
+                threshold: answerVerifier == nil ? configuration.threshold : configuration.verifierThreshold,
+                tuneSplit: tuneSplit, minimumPrecision: minimumPrecision, path: data)
+            if let verdicts { try write(evaluation.lines, to: verdicts) }
+            let verifierReport = answerVerifier.map {
+                evaluation.verifierFigures(model: $0.name, gate: configuration.verifierGate)
             }
-            // The checker's own decision, unless a threshold was just tuned: a verdict the round trip or the
-            // verifier decided can reject a sample whose score clears the threshold.
-            let retuned = tuneSplit != nil
-            let cut = chosen
-            let predicted: @Sendable (Verdict) -> Bool = { retuned ? $0.score >= cut : $0.isSupported }
-            let metrics = BinaryMetrics(scores: evaluated.map { predicted($0.1) ? 1 : 0 }, labels: evaluated.map(\.0.isSupported),
-                                        threshold: 0.5)
-            if let verdicts { try write(evaluated, predicted: predicted, to: verdicts) }
-            let checks = Self.perCheck(evaluated)
-            let kinds = Self.perKind(evaluated, predicted: predicted)
-            let verifierReport = answerVerifier.map { verifier in
-                VerifierReport(model: verifier.name, gate: configuration.verifierGate,
-                               asked: evaluated.filter { $0.1.check(named: "verifier")?.features["asked"] == 1 }.count,
-                               scored: evaluated.filter { $0.1.check(named: "verifier")?.features["scored"] == 1 }.count,
-                               failed: evaluated.filter { $0.1.check(named: "verifier")?.features["failed"] == 1 }.count)
-            }
+            let metrics = evaluation.metrics
             if json {
                 try Output.printJSON(Report(n: metrics.count, balancedAccuracy: metrics.balancedAccuracy,
-                                            precision: metrics.precision, recall: metrics.recall, threshold: chosen,
-                                            verifier: verifierReport, checks: checks, kinds: kinds))
+                                            precision: metrics.precision, recall: metrics.recall,
+                                            threshold: evaluation.threshold, verifier: verifierReport,
+                                            checks: evaluation.checks, kinds: evaluation.kinds))
             } else {
-                printTable(metrics, threshold: chosen, kinds: kinds, checks: checks)
+                printTable(metrics, threshold: evaluation.threshold, kinds: evaluation.kinds, checks: evaluation.checks)
                 if let v = verifierReport {
-                    print("verifier \(v.model): asked on \(v.asked) of \(evaluated.count) lines "
+                    print("verifier \(v.model): asked on \(v.asked) of \(evaluation.lines.count) lines "
                         + String(format: "(gate %.2f), scored by log-probabilities on %d", v.gate, v.scored)
                         + (v.failed > 0 ? ", failed on \(v.failed) (those lines count as rejected)" : ""))
                     if v.scored < v.asked - v.failed {
@@ -132,51 +111,8 @@ extension Rag.Eval {
             }
         }
 
-        /// Each check's own pass/fail as a prediction, over the lines it ran on.
-        static func perCheck(_ evaluated: [(LabelledSample, Verdict)]) -> [String: CheckFigures] {
-            var byName: [String: [(passed: Bool, label: Bool)]] = [:]
-            for (sample, verdict) in evaluated {
-                for check in verdict.checks where check.features["asked"] != 0 {
-                    byName[check.name, default: []].append((check.passed, sample.isSupported))
-                }
-            }
-            return byName.mapValues { rows in
-                let m = BinaryMetrics(scores: rows.map { $0.passed ? 1 : 0 }, labels: rows.map(\.label), threshold: 0.5)
-                return CheckFigures(n: m.count, precision: m.precision, recall: m.recall, balancedAccuracy: m.balancedAccuracy)
-            }
-        }
-
-        /// Accuracy of the combined decision per "kind" field.
-        static func perKind(_ evaluated: [(LabelledSample, Verdict)], predicted: (Verdict) -> Bool) -> [String: KindFigures] {
-            Dictionary(grouping: evaluated) { $0.0.extra["kind"] ?? "" }.filter { !$0.key.isEmpty }.mapValues { rows in
-                let correct = rows.filter { predicted($0.1) == $0.0.isSupported }.count
-                return KindFigures(n: rows.count, accuracy: Double(correct) / Double(max(rows.count, 1)))
-            }
-        }
-
-        struct CheckFigures: Encodable {
-            var n: Int
-            var precision: Double
-            var recall: Double
-            var balancedAccuracy: Double
-            enum CodingKeys: String, CodingKey {
-                case n, precision, recall
-                case balancedAccuracy = "balanced_accuracy"
-            }
-        }
-
-        struct KindFigures: Encodable {
-            var n: Int
-            var accuracy: Double
-        }
-
-        struct VerifierReport: Encodable {
-            var model: String
-            var gate: Double
-            var asked: Int
-            var scored: Int
-            var failed: Int
-        }
+        typealias CheckFigures = GroundingEvaluation.CheckFigures
+        typealias KindFigures = GroundingEvaluation.KindFigures
 
         /// The `--json` object.
         struct Report: Encodable {
@@ -185,7 +121,7 @@ extension Rag.Eval {
             var precision: Double
             var recall: Double
             var threshold: Double
-            var verifier: VerifierReport?
+            var verifier: GroundingEvaluation.VerifierFigures?
             var checks: [String: CheckFigures]
             var kinds: [String: KindFigures]
 
@@ -231,16 +167,16 @@ extension Rag.Eval {
             var checks: [CheckResult]
         }
 
-        private func write(_ evaluated: [(LabelledSample, Verdict)], predicted decide: (Verdict) -> Bool, to path: String) throws {
+        private func write(_ lines: [GroundingEvaluation.Line], to path: String) throws {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var data = Data()
-            for (sample, verdict) in evaluated {
-                let predicted = decide(verdict)
-                let line = VerdictLine(line: sample.line, supported: sample.isSupported, predicted: predicted,
-                                       score: verdict.score, kind: sample.extra["kind"],
-                                       reason: predicted ? nil : verdict.rejectionReason, checks: verdict.checks)
-                data.append(try encoder.encode(line))
+            for line in lines {
+                let verdict = line.verdict
+                data.append(try encoder.encode(VerdictLine(
+                    line: line.sample.line, supported: line.sample.isSupported, predicted: line.predicted,
+                    score: verdict.score, kind: line.sample.extra["kind"],
+                    reason: line.predicted ? nil : verdict.rejectionReason, checks: verdict.checks)))
                 data.append(Data("\n".utf8))
             }
             guard FileManager.default.createFile(atPath: path, contents: data) else {

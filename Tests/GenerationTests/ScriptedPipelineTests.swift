@@ -1,0 +1,161 @@
+import Embeddings
+import Foundation
+import Generation
+import Ingest
+import LanguageModels
+import RAGTestSupport
+import Retrieval
+import Store
+import Testing
+
+/// The generation loop's control flow (quotas, refinement rounds, shortfall, parse retries, replay from the
+/// journal, dedup) with a SCRIPTED model (`ScriptedLanguageModel`, a fake named as such) over a real SQLite
+/// database of the shipped sample corpus (hashing embedder: fast, and embeddings are not the point here).
+/// The real-server runs are in `GenerateEndToEndTests`.
+@Suite struct ScriptedPipelineTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpora/postgresql-sample").path
+
+    /// A database of the sample corpus in `dir`.
+    static func database(_ dir: TemporaryDirectory) throws -> (path: String, retriever: Retriever) {
+        let path = dir.file("corpus.sqlite")
+        let embedder = HashingEmbedder()
+        _ = try IngestPipeline(store: try CorpusStore(path: path), embedder: embedder, options: IngestOptions())
+            .run(paths: [corpus])
+        return (path, try Retriever(store: try CorpusStore(path: path, create: false), embedder: embedder))
+    }
+
+    static func task(count: Int) throws -> TaskDefinition {
+        try TaskDefinition.parse("""
+            domain: "PostgreSQL 15 administration"
+            kind: classification
+            count: \(count)
+            seed: 3
+            classification: {labels: [alpha, beta]}
+            """)
+    }
+
+    /// The class a classification prompt asks for.
+    static func askedLabel(_ request: CompletionRequest) -> String {
+        let user = request.messages.last?.content ?? ""
+        guard let range = user.range(of: #"belongs to the class "[a-z]+""#, options: .regularExpression) else { return "" }
+        return String(user[range].dropFirst("belongs to the class \"".count).dropLast())
+    }
+
+    /// The first sentence of passage [1], which the writer prompt asks the evidence to copy.
+    static func evidence(_ request: CompletionRequest) -> String {
+        let passage = ScriptedLanguageModel.passage(1, in: request) ?? ""
+        let sentence = passage.components(separatedBy: ". ").first ?? passage
+        return sentence.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A reply that passes every check: the asked label, a text of its own, the first sentence as evidence.
+    static func goodReply(_ request: CompletionRequest, text: String? = nil) -> String {
+        let evidence = evidence(request)
+        let body = ["text": text ?? "A note about this: \(evidence)", "label": askedLabel(request), "evidence": evidence]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    static func pipeline(_ model: ScriptedLanguageModel, _ db: (path: String, retriever: Retriever), count: Int,
+                         options: GenerationOptions = GenerationOptions()) throws -> (GenerationPipeline, JournaledModel) {
+        let journaled = JournaledModel(base: model, journal: StoreJournal(store: db.retriever.store))
+        return (GenerationPipeline(task: try task(count: count), retriever: db.retriever, model: journaled, filter: nil,
+                                   options: options), journaled)
+    }
+
+    @Test func meetsEveryQuotaWithOneCallASample() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let model = ScriptedLanguageModel { _, request in Self.goodReply(request) }
+        let (pipeline, _) = try Self.pipeline(model, db, count: 6)
+        let (kept, rejected, report) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.count == 6 && rejected.isEmpty)
+        #expect(report.keptByType == ["alpha": 3, "beta": 3])
+        #expect(model.received.count == 6 && report.modelCalls == 6)
+        #expect(report.shortfall == nil)
+        // Every kept sample carries the label it was asked for and evidence located in its source.
+        for sample in kept {
+            #expect(sample.fields["label"]?.stringValue == sample.type)
+            #expect(!sample.spans.isEmpty && sample.round == 0)
+        }
+    }
+
+    @Test func aRejectedSampleIsRefinedWithItsReason() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        // Round 0 answers with the wrong label; the refinement prompt (which quotes the reason) gets it right.
+        let model = ScriptedLanguageModel { _, request in
+            let refining = request.messages.last?.content.contains("A previous attempt was rejected because") == true
+            if refining { return Self.goodReply(request) }
+            let wrong = Self.askedLabel(request) == "alpha" ? "beta" : "alpha"
+            return Self.goodReply(request).replacingOccurrences(of: "\"label\":\"\(Self.askedLabel(request))\"",
+                                                               with: "\"label\":\"\(wrong)\"")
+        }
+        let (pipeline, _) = try Self.pipeline(model, db, count: 4)
+        let (kept, rejected, report) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.count == 4)
+        #expect(kept.allSatisfy { $0.round == 1 })
+        #expect(rejected.count == 4 && rejected.allSatisfy { $0.rejectionReason == "label_matches_target" })
+        #expect(report.rejected == ["label_matches_target": 4])
+        #expect(report.rounds.first { $0.round == 1 }?.kept == 4)
+        let refinements = model.received.filter { $0.messages.last?.content.contains("asked for") == true }
+        #expect(refinements.count == 4, "each refinement prompt names the failed check's reason")
+    }
+
+    @Test func aModelThatNeverPassesEndsInABoundedShortfall() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let model = ScriptedLanguageModel { _, _ in #"{"text": "short", "label": "alpha", "evidence": "nowhere"}"# }
+        var options = GenerationOptions()
+        options.sourcesPerSample = 2
+        options.maxRounds = 1
+        let (pipeline, _) = try Self.pipeline(model, db, count: 3, options: options)
+        let (kept, _, report) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.isEmpty)
+        let shortfall = try #require(report.shortfall)
+        #expect(shortfall.contains("stopped after 6 sources"), "\(shortfall)")
+        // 2 sources per requested sample, 2 calls per source (the first try and one refinement round).
+        #expect(model.received.count == 3 * 2 * 2)
+    }
+
+    @Test func aReplyThatIsNotJSONIsAskedAgainWithAnotherSeed() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let model = ScriptedLanguageModel { call, request in call % 2 == 0 ? "Sure! Here is your JSON:" : Self.goodReply(request) }
+        let (pipeline, _) = try Self.pipeline(model, db, count: 2)
+        let (kept, _, report) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.count == 2 && report.modelCalls == 4)
+        let seeds = model.received.map(\.seed)
+        #expect(seeds[0] != seeds[1] && seeds[2] != seeds[3], "a retry must not replay the same sampled reply")
+    }
+
+    @Test func aRerunReplaysTheJournalAndKeepsTheSameSamples() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let first = ScriptedLanguageModel { _, request in Self.goodReply(request) }
+        let (kept, _, _) = try await Self.pipeline(first, db, count: 4).0.run(databasePath: db.path)
+        let second = ScriptedLanguageModel { _, _ in "the journal should have answered" }
+        let (pipeline, journaled) = try Self.pipeline(second, db, count: 4)
+        let (replayed, _, report) = try await pipeline.run(databasePath: db.path)
+        #expect(second.received.isEmpty && journaled.replayed == 4)
+        #expect(report.replayedCalls == 4 && report.modelCalls == 0)
+        #expect(replayed.map(\.id) == kept.map(\.id))
+        #expect(replayed.map { $0.fields["text"] } == kept.map { $0.fields["text"] })
+    }
+
+    @Test func aNearDuplicateOfAKeptTextIsRejected() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let model = ScriptedLanguageModel { _, request in
+            Self.goodReply(request, text: "The same sentence about vacuuming tables, written every time.")
+        }
+        var options = GenerationOptions()
+        options.sourcesPerSample = 2
+        let (pipeline, _) = try Self.pipeline(model, db, count: 3, options: options)
+        let (kept, rejected, report) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.count == 1)
+        #expect(rejected.contains { $0.rejectionReason == "near_duplicate" })
+        #expect((report.rejected["near_duplicate"] ?? 0) >= 1)
+        #expect(report.shortfall != nil)
+    }
+}
