@@ -97,3 +97,29 @@ public struct GeneratedSample: Sendable, Codable, Equatable {
         return .object(object)
     }
 }
+
+extension GeneratedSample {
+    /// The keys of a record that are not task fields.
+    static let recordKeys: Set<String> = ["id", "type", "source_chunk_ids", "spans", "generator", "model", "round",
+                                          "checks", "context"]
+
+    /// A sample read back from its JSONL record (the inverse of ``record(includeContext:)``), with the passages
+    /// it was written from; its checks are left empty, to be run again.
+    public init(record: [String: JSONValue], context: [SourcePassage]) {
+        func number(_ value: JSONValue?) -> Double? {
+            if case let .number(n)? = value { return n }
+            return nil
+        }
+        let spans = (record["spans"]?.arrayValue ?? []).compactMap { value -> SupportingSpan? in
+            guard let span = value.objectValue, let text = span["text"]?.stringValue, let chunk = number(span["chunk_id"]),
+                  let start = number(span["start"]), let end = number(span["end"]) else { return nil }
+            return SupportingSpan(document: span["document"]?.stringValue ?? "", chunkID: Int64(chunk), start: Int(start),
+                                  end: Int(end), text: text)
+        }
+        self.init(
+            id: record["id"]?.stringValue ?? "", fields: record.filter { !Self.recordKeys.contains($0.key) },
+            type: record["type"]?.stringValue ?? "", sourceChunkIDs: context.map(\.chunkID), spans: spans,
+            generator: record["generator"]?.stringValue ?? "", model: record["model"]?.stringValue ?? "",
+            checks: [], round: Int(number(record["round"]) ?? 0), context: context)
+    }
+}

@@ -60,10 +60,38 @@ public struct GroundingSampleFilter: SampleFilter {
     /// long answers are where the model's signals are weak. Without a reader it gates every answer.
     /// - Parameter gateEveryAnswer: let coverage gate every quoted-sentence answer even with a reader.
     public init(checker: SupportChecker, task: TaskDefinition, gateEveryAnswer: Bool = false) {
+        self.init(checker: checker, domain: task.domain, answerStyle: task.answerStyle, gateEveryAnswer: gateEveryAnswer)
+    }
+
+    /// The same, from a task's domain and answer style (`rag filter` without the task file: no domain).
+    public init(checker: SupportChecker, domain: String?, answerStyle: TaskDefinition.AnswerStyle,
+                gateEveryAnswer: Bool = false) {
         let readerDecides = checker.verifier is any QuestionAnswerer && checker.configuration.answerRoundTrip
-        self.init(checker: checker, background: task.domain,
-                  minimumQuestionCoverage: task.answerStyle == .sentence ? 0.65 : nil,
+        self.init(checker: checker, background: domain,
+                  minimumQuestionCoverage: answerStyle == .sentence ? 0.65 : nil,
                   coverageGates: gateEveryAnswer || !readerDecides ? .all : .longAnswers)
+    }
+
+    /// The checker configuration for a task's answer style: span answers must be extractive.
+    public static func configuration(for answerStyle: TaskDefinition.AnswerStyle) -> SupportChecker.Configuration {
+        var configuration = SupportChecker.Configuration()
+        configuration.answerStyle = answerStyle == .span ? .extractive : .automatic
+        return configuration
+    }
+
+    /// What `rag filter` runs on a sample read back from a dataset: the form check, the span-first checks the
+    /// pipeline runs on a reply with an answer phrase (the phrase is in the record), then ``check(_:)``. With the same task, database
+    /// and journal, it reaches the decision `rag generate` reached.
+    public func recheck(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
+        guard let question = sample.question else { return [] }
+        // In the pipeline's order: the form first, then the phrase, then the checking stage.
+        let form = CheckOutcome(QuestionForm.check(question: question, answer: sample.answer ?? ""))
+        if !form.passed { return [form] }
+        if let phrase = sample.fields["answer_span"]?.stringValue {
+            let spanFirst = QuestionForm.spanFirstChecks(question: question, span: phrase).map(CheckOutcome.init)
+            if spanFirst.contains(where: { !$0.passed }) { return spanFirst }
+        }
+        return try await check(sample)
     }
 
     public func check(_ sample: GeneratedSample) async throws -> [CheckOutcome] {

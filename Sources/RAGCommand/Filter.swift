@@ -15,15 +15,20 @@ extension Rag {
             discussion: """
                 Each line is a JSON object with "question" and "answer", and its context as "context" (a string \
                 or a list of strings) or as "source_chunk_ids" (chunks of --db; the first is the source, which \
-                also enables the round-trip retrieval check). Checks: grounding, the stage rag generate uses (format, span, claim alignment, \
-                question fit, round trip, then the verifier model as in rag generate), near-duplicate questions (cosine >= --duplicate-threshold with an \
-                earlier kept one). Writes the kept lines, each with its "checks", to --out (default \
-                FILE.filtered.jsonl) and the rejected ones with reasons beside it (.rejected.jsonl).
+                also enables the round-trip retrieval check). The checks are rag generate's: the question's form, \
+                the answer phrase's checks when the line has "answer_span", question coverage for quoted-sentence \
+                answers, the checking stage (span, claim alignment, question fit, round trip, the verifier model), \
+                then near-duplicate questions (cosine >= --duplicate-threshold with an earlier kept one). With the \
+                --task a dataset was generated from and its --db, the verifier's calls replay from the database's \
+                journal and rag filter reaches rag generate's decisions. Writes the kept lines, each with its \
+                "checks", to --out (default FILE.filtered.jsonl) and the rejected ones with reasons beside it \
+                (.rejected.jsonl).
                 """
         )
 
         @Argument(help: "The dataset (JSONL).") var file: String
         @Option(help: "The corpus database (needed for source_chunk_ids and the round-trip check).") var db: String?
+        @Option(help: "The task file the dataset was generated from (its domain and answer style).") var task: String?
         @Option(help: "Where to write the kept lines.") var out: String?
         @Option(help: "Grounding decision threshold.") var threshold: Double?
         @Option(help: "Near-duplicate cosine threshold.") var duplicateThreshold: Float = 0.95
@@ -34,10 +39,7 @@ extension Rag {
         struct Line {
             var number: Int
             var object: [String: JSONValue]
-            var question: String
-            var answer: String
-            var context: [String]
-            var sourceChunkID: Int64?
+            var sample: GeneratedSample
         }
 
         struct Summary: Encodable {
@@ -55,45 +57,51 @@ extension Rag {
                 embedder = HashingEmbedder(dimension: info.dimension)
             }
             let retriever = try store.map { try Retriever(store: $0, embedder: embedder) }
+            let definition = try task.map(TaskDefinition.load)
             let lines = try readLines(store: store)
 
-            var configuration = SupportChecker.Configuration()
+            var configuration = GroundingSampleFilter.configuration(for: definition?.answerStyle ?? .sentence)
             if let threshold { configuration.threshold = threshold }
             verification.apply(to: &configuration)
             let connection = try await verification.connect(
                 fallback: nil, threads: ProcessInfo.processInfo.activeProcessorCount)
             defer { connection?.stop() }
+            // Through the database's journal, as rag generate calls it: the same calls replay.
+            let verifierModel: (any LanguageModel)? = connection.map { connection -> any LanguageModel in
+                guard let store else { return connection.client }
+                return JournaledModel(base: connection.client, journal: StoreJournal(store: store))
+            }
             let checker = try SupportChecker(
                 embedder: embedder, configuration: configuration,
                 retriever: retriever.map { RetrieverPassageRanker(retriever: $0) },
-                verifier: connection.map { LanguageModelVerifier(model: $0.client) })
-            let verdicts = try await checker.verdicts(for: lines.map {
-                GroundingSample(question: $0.question, answer: $0.answer, passages: $0.context,
-                                sourceChunkID: $0.sourceChunkID.map(String.init))
-            })
-            var candidates: [Int] = []
+                verifier: verifierModel.map { LanguageModelVerifier(model: $0) })
+            let filter = GroundingSampleFilter(checker: checker, domain: definition?.domain,
+                                               answerStyle: definition?.answerStyle ?? .sentence)
+            let progress = ProgressLine("checking", total: lines.count)
             var outcomes: [[CheckOutcome]] = []
-            for verdict in verdicts {
-                let checks = [CheckOutcome(name: verdict.rejectionName ?? "grounding", passed: verdict.isSupported,
-                                           score: verdict.score, reason: verdict.rejectionReason ?? "supported")]
-                outcomes.append(checks)
-                if checks.allSatisfy(\.passed) { candidates.append(outcomes.count - 1) }
+            for line in lines {
+                outcomes.append(try await filter.recheck(line.sample))
+                progress.update(outcomes.count)
             }
-            let candidateQuestions = candidates.map { lines[$0].question }
+            progress.finish(lines.count)
+            let candidates = outcomes.indices.filter { outcomes[$0].allSatisfy(\.passed) }
+            let candidateQuestions = candidates.map { lines[$0].sample.question ?? "" }
             let candidateVectors = try embedder.embed(candidateQuestions)
             let duplicates = QualityFilters.nearDuplicates(candidateQuestions, vectors: candidateVectors,
                                                            threshold: duplicateThreshold)
             // The kept lines are the candidates that duplicate nothing, in the same order.
             let keptVectors = zip(candidateVectors, duplicates).filter { $0.1 == nil }.map(\.0)
             for (position, duplicate) in duplicates.enumerated() {
-                let index = candidates[position]
                 let reason = duplicate.map {
                     String(format: "cosine %.3f with line %d", $0.cosine, lines[candidates[$0.of]].number)
                 } ?? "ok"
-                outcomes[index].append(CheckOutcome(
+                outcomes[candidates[position]].append(CheckOutcome(
                     name: "near_duplicate", passed: duplicate == nil, score: Double(duplicate?.cosine ?? 0), reason: reason))
             }
+            try write(lines, outcomes: outcomes, keptVectors: keptVectors)
+        }
 
+        private func write(_ lines: [Line], outcomes: [[CheckOutcome]], keptVectors: [[Float]]) throws {
             let output = out ?? (file.hasSuffix(".jsonl") ? String(file.dropLast(6)) : file) + ".filtered.jsonl"
             let rejectedPath = (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".rejected.jsonl"
             var kept = "", rejected = ""
@@ -108,7 +116,7 @@ extension Rag {
                     reasons[failed.name, default: 0] += 1
                     rejected += JSONValue.object(object).jsonText + "\n"
                 } else {
-                    keptQuestions.append(line.question)
+                    keptQuestions.append(line.sample.question ?? "")
                     kept += JSONValue.object(object).jsonText + "\n"
                 }
             }
@@ -143,36 +151,38 @@ extension Rag {
                 guard let object = (try? JSONValue.parse(String(raw)))?.objectValue else {
                     throw ValidationError("\(file):\(number): not a JSON object")
                 }
-                guard let question = object["question"]?.stringValue, let answer = object["answer"]?.stringValue else {
+                guard object["question"]?.stringValue != nil, object["answer"]?.stringValue != nil else {
                     throw ValidationError("\(file):\(number): needs string fields \"question\" and \"answer\"")
                 }
-                var context: [String] = []
-                var source: Int64?
-                if let c = object["context"]?.stringValue {
-                    context = [c]
-                } else if let list = object["context"]?.arrayValue {
-                    context = list.compactMap(\.stringValue)
-                } else if let ids = object["source_chunk_ids"]?.arrayValue {
+                // Chunks of the database first (rag's own output also carries "context" in its rejected file).
+                var context: [SourcePassage] = []
+                if let ids = object["source_chunk_ids"]?.arrayValue, !ids.isEmpty, let store {
                     let chunkIDs = ids.compactMap { value -> Int64? in
                         if case let .number(n) = value { return Int64(n) }
                         return nil
                     }
-                    guard let store else {
-                        throw ValidationError("\(file):\(number): has source_chunk_ids but no --db was given")
+                    let byID = Dictionary(try store.chunks(ids: chunkIDs).map { ($0.id, $0) }) { a, _ in a }
+                    context = chunkIDs.compactMap { byID[$0] }.map {
+                        SourcePassage(chunkID: $0.id, document: $0.documentPath, text: $0.text,
+                                      start: $0.characterRange.lowerBound, headingPath: $0.headingPath.joined(separator: " > "))
                     }
-                    let chunks = try store.chunks(ids: chunkIDs)
-                    let byID = Dictionary(chunks.map { ($0.id, $0.text) }) { a, _ in a }
-                    context = chunkIDs.compactMap { byID[$0] }
                     guard !context.isEmpty else {
                         throw ValidationError("\(file):\(number): none of its source chunks is in \(db ?? "")")
                     }
-                    source = chunkIDs.first
+                } else if let c = object["context"]?.stringValue {
+                    context = [SourcePassage(chunkID: 0, document: "", text: c, start: 0)]
+                } else if let list = object["context"]?.arrayValue {
+                    context = list.compactMap(\.stringValue).map { SourcePassage(chunkID: 0, document: "", text: $0, start: 0) }
+                } else if object["source_chunk_ids"] != nil {
+                    throw ValidationError("\(file):\(number): has source_chunk_ids but no --db was given")
                 }
                 guard !context.isEmpty else {
                     throw ValidationError("\(file):\(number): needs \"context\" or \"source_chunk_ids\"")
                 }
-                lines.append(Line(number: number, object: object, question: question, answer: answer,
-                                  context: context, sourceChunkID: source))
+                var sample = GeneratedSample(record: object, context: context)
+                // A line from elsewhere has no chunk ids: no round-trip rank is asked for.
+                sample.sourceChunkIDs = context.map(\.chunkID).filter { $0 > 0 }
+                lines.append(Line(number: number, object: object, sample: sample))
             }
             return lines
         }

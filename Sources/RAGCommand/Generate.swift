@@ -115,9 +115,8 @@ extension Rag {
             var filter: GroundingSampleFilter?
             var verifierModel: JournaledModel?
             if !noGrounding {
-                var configuration = SupportChecker.Configuration()
+                var configuration = GroundingSampleFilter.configuration(for: definition.answerStyle)
                 if let groundingThreshold { configuration.threshold = groundingThreshold }
-                configuration.answerStyle = definition.answerStyle == .span ? .extractive : .automatic
                 verification.apply(to: &configuration)
                 // Unset --verifier: the local 1.5B model when installed; with --llm servers, those servers; offline, none.
                 if sharedVerifier, let connection {

@@ -221,6 +221,51 @@ import LanguageModels
         #expect(Double(caught) >= 0.8 * Double(unsupported), "rejected \(caught) of \(unsupported) unsupported lines")
     }
 
+    /// One checking stage: `rag filter`, given the task and the database a grounded `rag generate` run used,
+    /// keeps exactly what the run kept and rejects what the checking stage rejected, for the same reason. The
+    /// verifier's calls replay from the database's journal (with their log-probabilities), so the real 1.5B
+    /// model's judgements are the run's own.
+    @Test func filterReachesGeneratesDecisionsOnTheSameDatabase() async throws {
+        try #require(LocalLLMServer.isInstalled(.large), "the 1.5B model is not installed: run bash scripts/install-llm.sh")
+        let (dir, db) = try await Self.ingestedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let task = try Self.writeTask(dir, count: 2, types: "factoid: 1, definition: 1")
+        let run = try await Self.rag(["generate", "--task", task, "--db", db, "--out", dir + "/out.jsonl",
+                                      "--sources-per-sample", "3", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        func load(_ path: String) throws -> [[String: Any]] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        func firstFailure(_ line: [String: Any]) -> String? {
+            (line["checks"] as? [[String: Any]])?.first { $0["passed"] as? Bool == false }?["name"] as? String
+        }
+        let kept = try load(dir + "/out.jsonl")
+        try #require(!kept.isEmpty, "the run kept nothing: \(run.stdout)")
+        let refiltered = try await Self.rag(["filter", dir + "/out.jsonl", "--db", db, "--task", task, "--embedder", "hash",
+                                            "--out", dir + "/kept-again.jsonl", "--json"])
+        #expect(refiltered.status == 0, "\(refiltered.stderr)")
+        #expect(try load(dir + "/kept-again.jsonl").map { $0["id"] as? String } == kept.map { $0["id"] as? String })
+
+        // The rejections the checking stage made (not the writer's own failures, such as a phrase it did not
+        // find, nor near-duplicates of samples kept later in the run).
+        let stage = { (name: String) in ["format", "question_contains_answer", "question_coverage"].contains(name)
+            || name.hasPrefix("unsupported_") }
+        let rejected = try load(dir + "/out.rejected.jsonl").filter { line in
+            firstFailure(line).map(stage) == true && line["question"] is String && line["answer"] is String
+        }
+        guard !rejected.isEmpty else { return }
+        let input = try rejected.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        try (input.joined(separator: "\n") + "\n").write(toFile: dir + "/rejected-in.jsonl", atomically: true, encoding: .utf8)
+        let again = try await Self.rag(["filter", dir + "/rejected-in.jsonl", "--db", db, "--task", task, "--embedder", "hash",
+                                       "--out", dir + "/rejected-kept.jsonl", "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try load(dir + "/rejected-kept.jsonl").isEmpty, "filter kept a sample generate rejected")
+        let reasons = try load(dir + "/rejected-kept.rejected.jsonl").map(firstFailure)
+        #expect(reasons == rejected.map(firstFailure))
+    }
+
     @Test func badTaskFileNamesTheFieldAndExitsNonZero() async throws {
         let (dir, db) = try await Self.ingestedDatabase()
         defer { try? FileManager.default.removeItem(atPath: dir) }
