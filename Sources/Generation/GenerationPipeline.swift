@@ -439,7 +439,8 @@ public final class GenerationPipeline: @unchecked Sendable {
         guard options.neighbours > 0 else { return passages }
         let query = source.text.split(whereSeparator: \.isWhitespace).prefix(60).joined(separator: " ")
         let mode: SearchMode = retriever.embedder == nil ? .lexical : .hybrid
-        let hits = (try? retriever.search(query, options: SearchOptions(k: options.neighbours + 6, mode: mode))) ?? []
+        // A failed search fails the run rather than silently dropping every neighbour from the prompts.
+        let hits = try retriever.search(query, options: SearchOptions(k: options.neighbours + 6, mode: mode))
         var candidates = hits.map(\.chunk).filter { $0.id != source.chunkID }
         if target == TaskDefinition.QuestionType.multiHop.rawValue || target == TaskDefinition.QuestionType.comparison.rawValue {
             // Prefer a passage from another document, then another section.
@@ -677,9 +678,9 @@ actor RunState {
     private(set) var rejected: [GeneratedSample] = []
     private(set) var usage = (prompt: 0, completion: 0)
     private var targetOrder: [String]
-    /// Kept samples' question vectors (an exact inner-product index, created with the first vector) and
-    /// normalised texts, for duplicate detection.
-    private var keptIndex: FlatIndex?
+    /// Kept samples' unit question vectors and normalised texts, for duplicate detection. A plain scan: a run
+    /// keeps hundreds of samples, not millions, and a scan has no failure to swallow.
+    private var keptVectors: [[Float]] = []
     private var keptTexts: Set<String> = []
 
     private let maxSlots: Int
@@ -755,10 +756,7 @@ actor RunState {
         if sample.isAccepted, keptCount[slot.target, default: 0] < quotas[slot.target, default: 0] {
             keptCount[slot.target, default: 0] += 1
             kept.append(sample)
-            if let vector {
-                if keptIndex == nil { keptIndex = try? FlatIndex(dimension: vector.count, metric: .innerProduct) }
-                try? keptIndex?.add([vector], labels: [UInt64(kept.count)])
-            }
+            if let vector { keptVectors.append(vector) }
             keptTexts.insert(Self.normalizedText(sample))
         } else if sample.isAccepted {
             var over = sample
@@ -790,8 +788,8 @@ actor RunState {
             return CheckOutcome(name: "near_duplicate", passed: false, score: 1, reason: "same text as a kept sample")
         }
         var best: Float = 0
-        if let vector, let nearest = try? keptIndex?.search(vector, k: 1).first {
-            best = Metric.innerProduct.score(fromDistance: nearest.distance)
+        if let vector {
+            for kept in keptVectors where kept.count == vector.count { best = max(best, Distance.dot(vector, kept)) }
         }
         let passed = best < threshold
         return CheckOutcome(

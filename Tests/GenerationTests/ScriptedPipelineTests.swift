@@ -146,15 +146,16 @@ import Testing
     @Test func aNearDuplicateOfAKeptTextIsRejected() async throws {
         let dir = TemporaryDirectory()
         let db = try Self.database(dir)
-        let model = ScriptedLanguageModel { _, request in
-            Self.goodReply(request, text: "The same sentence about vacuuming tables, written every time.")
-        }
+        // Texts that differ in their last word only: not the same text, but embeddings closer than 0.95.
+        let long = (0..<45).map { "word\($0)" }.joined(separator: " ")
+        let model = ScriptedLanguageModel { call, request in Self.goodReply(request, text: "\(long) \(call)") }
         var options = GenerationOptions()
         options.sourcesPerSample = 2
         let (pipeline, _) = try Self.pipeline(model, db, count: 3, options: options)
         let (kept, rejected, report) = try await pipeline.run(databasePath: db.path)
         #expect(kept.count == 1)
-        #expect(rejected.contains { $0.rejectionReason == "near_duplicate" })
+        let duplicate = try #require(rejected.first { $0.rejectionReason == "near_duplicate" })
+        #expect(duplicate.checks.last?.reason.hasPrefix("cosine") == true, "\(duplicate.checks)")
         #expect((report.rejected["near_duplicate"] ?? 0) >= 1)
         #expect(report.shortfall != nil)
     }
