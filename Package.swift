@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "GenerationTests",
             dependencies: ["RAGTestSupport", "Generation", "Grounding", "LanguageModels", "Store", "Retrieval", "Embeddings",
-                           "Ingest"],
+                           "Ingest", "rag"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -160,7 +160,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RAGTestSupport", "Store", "Embeddings"]
+            // "rag": the tests run the built binary, so building them builds it (never a stale one).
+            dependencies: ["RAGTestSupport", "Store", "Embeddings", "rag"]
         ),
         .testTarget(
             name: "EmbeddingsTests",
