@@ -613,13 +613,20 @@ public final class GenerationPipeline: @unchecked Sendable {
                              reason: label == slot.target ? "ok" : "asked for \(slot.target), got \(label)"),
                 CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
                              reason: spans.isEmpty ? "evidence not found in the passages" : "ok"),
+                PromptLeakage.check(text: text, instructions: prompts.instructionTexts(for: slot),
+                                    passages: slot.context.map(\.text),
+                                    labelName: task.allowLabelNames ? nil : slot.target),
             ]
         case .extraction:
             let text = fields["text"]?.stringValue ?? ""
+            let values = (fields["fields"]?.objectValue ?? [:]).values.compactMap(\.stringValue).filter { !$0.isEmpty }
             sample.checks = [
                 CheckOutcome(name: "format", passed: text.count >= 10, score: 1, reason: text.count >= 10 ? "ok" : "text too short"),
                 CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
                              reason: spans.isEmpty ? "text not found in the passages" : "ok"),
+                PromptLeakage.check(text: ([text] + values).joined(separator: "\n"),
+                                    instructions: prompts.instructionTexts(for: slot), passages: slot.context.map(\.text),
+                                    descriptions: Array(task.fields.values)),
             ]
         }
         return sample

@@ -100,6 +100,10 @@ public struct PromptBuilder: Sendable {
             case "question_coverage":
                 hint = "the question asks about something the sentence does not mention; ask only about what it says"
             case "near_duplicate": hint = "the question repeats an earlier one; ask about something else"
+            case "label_round_trip":
+                hint = "a reader who sorted it into the classes did not put it in the intended class; write one that clearly is"
+            case "prompt_leak": hint = "the text repeated words of these instructions; write it in the domain's own words"
+            case "label_named": hint = "the text named its class; show the class without naming it"
             default: hint = check.name.replacingOccurrences(of: "_", with: " ")
             }
             if !hints.contains(hint) { hints.append(hint) }
@@ -217,14 +221,7 @@ public struct PromptBuilder: Sendable {
                 Reply as {"question": ..., "answer": ..., "evidence": ...}.
                 """
         case .classification:
-            let labels = task.labels.joined(separator: ", ")
-            return """
-                Write a short realistic text (one to three sentences) of this domain that belongs to the class \
-                "\(slot.target)" (classes: \(labels)), using only facts from passage [1].
-                - "label": "\(slot.target)".
-                - "evidence": copy word for word the sentence of passage [1] the text is based on.
-                Reply as {"text": ..., "label": ..., "evidence": ...}.
-                """
+            return classificationInstructions(for: slot.target)
         case .extraction:
             let fields = task.fields.sorted { $0.key < $1.key }.map { "- \"\($0.key)\": \($0.value)" }.joined(separator: "\n")
             return """
@@ -234,6 +231,52 @@ public struct PromptBuilder: Sendable {
                 Reply as {"text": ..., "fields": {...}, "evidence": ...} where "evidence" repeats "text".
                 """
         }
+    }
+
+    /// A label as the prompts show it: its name, and what it means when the task says.
+    func describe(_ label: String) -> String {
+        task.labelDefinitions[label].map { "\"\(label)\" (\($0))" } ?? "\"\(label)\""
+    }
+
+    /// A text of the task's text form about one fact of passage [1], that is an example of `target` and of no
+    /// other class; the evidence is the sentence it is about.
+    func classificationInstructions(for target: String) -> String {
+        let form = task.textForm
+        let others = task.labels.filter { $0 != target }.map(describe).joined(separator: "; ")
+        var text = """
+            Write one \(form) that someone in this domain would really write, about one fact that passage [1] \
+            states. It must be an example of the class \(describe(target)), and not of the other classes: \(others).
+            Rules:
+            - Write it in your own words as a real \(form); never mention "the passage", "the context", "the text" or these instructions.
+            """
+        if !task.allowLabelNames {
+            text += "\n- Do not use the class name \"\(target.replacingOccurrences(of: "_", with: " "))\"."
+        }
+        text += """
+
+            - "evidence": copy word for word the sentence of passage [1] the \(form) is about.
+            - "label": "\(target)".
+            Reply as {"evidence": ..., "label": ..., "text": ...}.
+            """
+        if let seeds = task.seedExamples[target], !seeds.isEmpty {
+            text += "\n\nExamples of \(form)s of the class \"\(target)\" (write a new one, about passage [1]):\n"
+                + seeds.map { "- \($0)" }.joined(separator: "\n")
+        }
+        return text
+    }
+
+    /// The prompt's own words without the passages: what a written text must not repeat.
+    public func instructionTexts(for slot: SampleSlot) -> [String] {
+        let messages = messages(for: slot)
+        var texts = messages.filter { $0.role == .system }.map(\.content)
+        if let user = messages.last(where: { $0.role == .user })?.content {
+            var instructions = user
+            for passage in slot.context { instructions = instructions.replacingOccurrences(of: passage.text, with: "\n") }
+            // Seed examples are the task's own example texts: a text like them is wanted, not leaked.
+            for seed in task.seedExamples.values.joined() { instructions = instructions.replacingOccurrences(of: seed, with: "\n") }
+            texts.append(instructions)
+        }
+        return texts
     }
 
     /// The JSON schema constraining the reply (string fields bounded, as small models otherwise repeat

@@ -14,8 +14,14 @@ import LanguageModels
 ///   types: {factoid: 0.4, definition: 0.2, procedural: 0.2, comparison: 0.1, multi_hop: 0.05, unanswerable: 0.05}
 ///   answer_style: sentence  # span | sentence | abstractive
 /// classification:
-///   labels: [bug, question, feature]
+///   text_form: "user message"  # what kind of text to write (question, review, ticket, ...)
+///   labels:                 # a list of names, or names with what each means
+///     bug: "a user says something behaves wrongly, and how"
+///     question: "a user asks how to do something"
+///     feature: "a user asks for something the product does not do"
 ///   distribution: {bug: 0.5, question: 0.3, feature: 0.2}
+///   seed_examples: {bug: ["pg_dump stops with 'out of memory' on a 2 GB table"]}
+///   allow_label_names: false  # a text that names its label is rejected unless this is true
 /// extraction:
 ///   fields: {setting: "the configuration parameter named", default: "its default value"}
 /// examples: [{question: "...", answer: "..."}]
@@ -65,6 +71,15 @@ public struct TaskDefinition: Sendable, Equatable {
     public var labels: [String]
     /// classification: the target share of each label (normalised; uniform when not given).
     public var labelDistribution: [String: Double]
+    /// classification: what each label means, when the task says (shown to the writer and the verifier).
+    public var labelDefinitions: [String: String] = [:]
+    /// classification: example texts of each label the task gives; shown to the writer as examples, never
+    /// kept as samples.
+    public var seedExamples: [String: [String]] = [:]
+    /// classification: the kind of text to write in the domain's voice ("question", "user message", ...).
+    public var textForm = "text"
+    /// classification: keep texts that contain their label's name (off: such a text gives its label away).
+    public var allowLabelNames = false
     /// extraction: field name → what it holds.
     public var fields: [String: String]
     /// Few-shot examples, shown to the model as they are.
@@ -148,10 +163,29 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         if let section = try reader.section("classification") {
             let c = section
-            try c.rejectUnknown(["labels", "distribution"])
-            task.labels = try c.strings("labels")
+            try c.rejectUnknown(["labels", "distribution", "text_form", "seed_examples", "allow_label_names"])
+            // Mappings lose their order in `Yams.load`; the composed node keeps it (labels are shown in it).
+            let labelNode = (try? Yams.compose(yaml: text))??["classification"]?["labels"]
+            let order: [String]? = labelNode?.mapping.map { mapping in mapping.keys.compactMap { $0.string } }
+            if let definitions = try c.orderedStringMap("labels", order: order) {
+                task.labels = definitions.map { $0.0 }
+                task.labelDefinitions = Dictionary(uniqueKeysWithValues: definitions.filter { !$0.1.isEmpty })
+            } else {
+                task.labels = try c.strings("labels")
+            }
             guard Set(task.labels).count == task.labels.count else {
                 throw TaskError.invalidField(path: path, field: "classification.labels", problem: "labels repeat")
+            }
+            task.textForm = try c.string("text_form", default: "text")
+            task.allowLabelNames = try c.bool("allow_label_names", default: false)
+            if let section = try c.section("seed_examples") {
+                for label in section.map.keys.sorted() {
+                    guard task.labels.contains(label) else {
+                        throw TaskError.invalidField(
+                            path: path, field: "classification.seed_examples.\(label)", problem: "not in classification.labels")
+                    }
+                    task.seedExamples[label] = try section.strings(label)
+                }
             }
             if let distribution = try c.shares("distribution") {
                 for label in distribution.keys where !task.labels.contains(label) {
@@ -271,6 +305,27 @@ struct FieldReader {
         if let i = raw as? Int { return i }
         if let s = raw as? String, let i = Int(s) { return i }
         throw fail(key, "must be an integer")
+    }
+
+    func bool(_ key: String, default value: Bool) throws -> Bool {
+        guard let raw = map[key] else { return value }
+        guard let b = raw as? Bool else { throw fail(key, "must be true or false") }
+        return b
+    }
+
+    /// A mapping of names to texts in the order the file gives them (Yams mappings lose order, so the
+    /// file's own order is passed in, from the composed node); nil when the field is a list or absent.
+    func orderedStringMap(_ key: String, order: [String]?) throws -> [(String, String)]? {
+        guard let raw = map[key], let sub = raw as? [String: Any] else { return nil }
+        var result: [(String, String)] = []
+        for name in order ?? sub.keys.sorted() {
+            guard let value = sub[name] else { continue }
+            if let s = value as? String { result.append((name, s)) } else if value is NSNull { result.append((name, "")) } else {
+                throw fail("\(key).\(name)", "must be the label's definition (a string)")
+            }
+        }
+        guard !result.isEmpty else { throw fail(key, "must name at least one label") }
+        return result
     }
 
     func section(_ key: String) throws -> FieldReader? {

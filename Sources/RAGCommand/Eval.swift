@@ -7,7 +7,7 @@ extension Rag {
             abstract: "Evaluate components on labelled data.",
             subcommands: [
                 Grounding.self,
-                Retrieval.self, Dataset.self,
+                Retrieval.self, Dataset.self, Labels.self, Task.self,
             ]
         )
     }

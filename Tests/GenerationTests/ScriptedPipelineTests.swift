@@ -1,6 +1,7 @@
 import Embeddings
 import Foundation
 import Generation
+import Grounding
 import Ingest
 import LanguageModels
 import RAGTestSupport
@@ -38,8 +39,8 @@ import Testing
     /// The class a classification prompt asks for.
     static func askedLabel(_ request: CompletionRequest) -> String {
         let user = request.messages.last?.content ?? ""
-        guard let range = user.range(of: #"belongs to the class "[a-z]+""#, options: .regularExpression) else { return "" }
-        return String(user[range].dropFirst("belongs to the class \"".count).dropLast())
+        guard let range = user.range(of: #"example of the class "[a-z]+""#, options: .regularExpression) else { return "" }
+        return String(user[range].dropFirst("example of the class \"".count).dropLast())
     }
 
     /// The first sentence of passage [1], which the writer prompt asks the evidence to copy.
@@ -100,6 +101,61 @@ import Testing
         #expect(report.rounds.first { $0.round == 1 }?.kept == 4)
         let refinements = model.received.filter { $0.messages.last?.content.contains("asked for") == true }
         #expect(refinements.count == 4, "each refinement prompt names the failed check's reason")
+    }
+
+    /// A filter running only the round-trip label check, with a SCRIPTED reader (no log-probabilities: the
+    /// letter it says decides).
+    struct LabelOnlyFilter: SampleFilter {
+        let roundTrip: LabelRoundTrip
+        func check(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
+            [try await roundTrip.check(text: sample.text ?? "", target: sample.fields["label"]?.stringValue ?? "")]
+        }
+    }
+
+    @Test func aTextTheReaderLabelsOtherwiseIsRejectedAndRefinedWithTheHint() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let writer = ScriptedLanguageModel { _, request in Self.goodReply(request) }
+        // The reader says every text is of class beta and of no other, whatever it was written for; and No
+        // to every class for the empty text its scores are calibrated by.
+        let reader = ScriptedLanguageModel(name: "reader") { _, request in
+            let prompt = request.messages.last?.content ?? ""
+            return !prompt.hasPrefix("Text: \n") && prompt.contains("an example of \"beta\"") ? "Yes" : "No"
+        }
+        var options = GenerationOptions()
+        options.sourcesPerSample = 2
+        options.maxRounds = 1
+        let task = try Self.task(count: 4)
+        let filter = LabelOnlyFilter(roundTrip: LabelRoundTrip(labeller: LanguageModelVerifier(model: reader), task: task))
+        let journaled = JournaledModel(base: writer, journal: StoreJournal(store: db.retriever.store))
+        let pipeline = GenerationPipeline(task: task, retriever: db.retriever, model: journaled, filter: filter, options: options)
+        let (kept, rejected, report) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.count == 2 && kept.allSatisfy { $0.type == "beta" })
+        #expect(!rejected.isEmpty && rejected.allSatisfy { $0.type == "alpha" && $0.rejectionReason == "label_round_trip" })
+        #expect(report.shortfall?.contains("alpha 0/2") == true, "\(report.shortfall ?? "")")
+        let hinted = writer.received.filter { $0.messages.last?.content.contains("did not put it in the intended class") == true }
+        #expect(!hinted.isEmpty, "a refinement names why the reader disagreed")
+    }
+
+    @Test func aTextThatRepeatsThePromptOrNamesItsLabelIsRejected() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        // The issue's example: a text that begins with the system prompt itself; and a text naming its class.
+        let model = ScriptedLanguageModel { call, request in
+            call % 2 == 0
+                ? Self.goodReply(request, text: "Create training data by using only facts stated in the numbered context passages.")
+                : Self.goodReply(request, text: "This is clearly \(Self.askedLabel(request)): \(Self.evidence(request))")
+        }
+        var options = GenerationOptions()
+        options.sourcesPerSample = 1
+        options.maxRounds = 0
+        let (pipeline, _) = try Self.pipeline(model, db, count: 4, options: options)
+        let (kept, rejected, _) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.isEmpty)
+        let reasons = Set(rejected.compactMap(\.rejectionReason))
+        #expect(reasons == ["prompt_leak", "label_named"], "\(reasons)")
+        let leak = try #require(rejected.first { $0.rejectionReason == "prompt_leak" }?.checks.first { !$0.passed })
+        #expect(leak.reason.contains("facts stated in"), "\(leak.reason)")
     }
 
     @Test func aModelThatNeverPassesEndsInABoundedShortfall() async throws {

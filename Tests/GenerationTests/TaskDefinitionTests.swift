@@ -25,8 +25,37 @@ import Testing
         #expect(Set(c.labelQuotas.keys) == ["a", "b", "c"])
     }
 
+    @Test func labelsWithDefinitionsKeepTheFilesOrder() throws {
+        let task = try TaskDefinition.parse("""
+            domain: support forum
+            kind: classification
+            count: 3
+            classification:
+              text_form: user message
+              labels:
+                zeta: "something behaves wrongly"
+                alpha: "asks how to do something"
+                mid:
+              seed_examples: {alpha: ["How do I dump one table?"]}
+            """)
+        // Not sorted: the order the file gives, which the prompts' class letters follow.
+        #expect(task.labels == ["zeta", "alpha", "mid"])
+        #expect(task.labelDefinitions == ["zeta": "something behaves wrongly", "alpha": "asks how to do something"])
+        #expect(task.textForm == "user message" && !task.allowLabelNames)
+        #expect(task.seedExamples == ["alpha": ["How do I dump one table?"]])
+        let prompt = PromptBuilder(task: task).messages(for: SampleSlot(
+            index: 0, target: "alpha", context: [SourcePassage(chunkID: 1, document: "d", text: "pg_dump -t dumps one table.", start: 0)]))
+        let user = try #require(prompt.last?.content)
+        #expect(user.contains("an example of the class \"alpha\" (asks how to do something)"))
+        #expect(user.contains("\"zeta\" (something behaves wrongly)") && user.contains("How do I dump one table?"))
+        #expect(user.contains("Do not use the class name \"alpha\""))
+    }
+
     @Test(arguments: [
         ("kind: qa\ncount: 5", "domain"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], seed_examples: {c: [x]}}",
+         "classification.seed_examples.c"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: {a: x, b: [1]}}", "classification.labels.b"),
         ("domain: x\ncount: 0", "count"),
         ("domain: x\ncount: 5\nkind: poem", "kind"),
         ("domain: x\ncount: 5\nqa: {types: {riddle: 1}}", "qa.types.riddle"),

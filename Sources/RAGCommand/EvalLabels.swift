@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Generation
+import Grounding
+
+extension Rag.Eval {
+    /// `rag eval labels --data FILE --task TASK`: the round-trip label check on real labelled texts.
+    struct Labels: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the verifier's labelling of real labelled texts, and what each margin keeps.",
+            discussion: """
+                Each line of --data is {"text", "label"}; the labels, their definitions and the text form come \
+                from the classification task file (--task), as rag generate shows them to the verifier. \
+                The verifier (--verifier local: the installed Qwen2.5-Coder-1.5B, or an OpenAI-compatible URL) \
+                labels each text without seeing its label: for each class, P(Yes) of "is this text of that \
+                class?" from the log-probabilities, minus the same for an empty text (calibration). Prints the accuracy and, for margins 0 to 0.9, the share of texts kept under their \
+                own label and the share of (text, wrong label) pairs that would pass. --sample N takes N lines \
+                spread evenly over the file. With --json: {"n", "accuracy", "scored_share", \
+                "accuracy_by_label", "margins": [{"margin", "kept_share", "wrong_kept_share", \
+                "precision_at_half_wrong"}]}.
+                """
+        )
+
+        @Option(help: "Labelled JSONL file ({\"text\", \"label\"} per line).") var data: String
+        @Option(help: "The classification task file whose labels the texts carry.") var task: String
+        @Option(help: "Evaluate this many lines, spread evenly over the file.") var sample: Int?
+        @OptionGroup var verification: VerifierOptions
+        @Flag(help: "Print one JSON object.") var json = false
+
+        func run() async throws {
+            let definition = try TaskDefinition.load(path: task)
+            guard definition.kind == .classification else {
+                throw ValidationError("\(task): not a classification task (kind: \(definition.kind.rawValue))")
+            }
+            var rows = try LabelledText.load(path: data, labels: Set(definition.labels))
+            if let sample, sample < rows.count {
+                let stride = Double(rows.count) / Double(sample)
+                rows = (0..<sample).map { rows[Int(Double($0) * stride)] }
+            }
+            guard let connection = try await verification.connect(
+                fallback: nil, threads: ProcessInfo.processInfo.activeProcessorCount)
+            else { throw ValidationError("rag eval labels needs a verifier (--verifier local or a URL)") }
+            defer { connection.stop() }
+            let labeller = LanguageModelVerifier(model: connection.client)
+            let labels = LabelSet(names: definition.labels, definitions: definition.labelDefinitions)
+            let progress = ProgressLine("labelling", total: rows.count)
+            var lines: [LabelEvaluation.Line] = []
+            // The same contextual calibration as rag generate: scores minus those of an empty text.
+            let prior = try await labeller.label("", among: labels, textForm: definition.textForm)
+            for (i, row) in rows.enumerated() {
+                let judgement = try await labeller.label(row.text, among: labels, textForm: definition.textForm)
+                    .calibrated(by: prior)
+                lines.append(.init(text: row.text, label: row.label, judgement: judgement))
+                progress.update(i + 1)
+            }
+            progress.finish(rows.count)
+            let evaluation = LabelEvaluation(lines: lines)
+            if json {
+                try Output.printJSON(Report(n: lines.count, accuracy: evaluation.accuracy,
+                                            scoredShare: evaluation.scoredShare,
+                                            accuracyByLabel: evaluation.accuracyByLabel, margins: evaluation.table))
+                return
+            }
+            print("\(Output.display(data)): \(lines.count) texts, verifier \(labeller.name), "
+                + String(format: "accuracy %.3f, scored by log-probabilities %.0f%%", evaluation.accuracy,
+                         evaluation.scoredShare * 100))
+            for (label, accuracy) in evaluation.accuracyByLabel.sorted(by: { $0.key < $1.key }) {
+                print("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", accuracy))
+            }
+            print("\nmargin  kept  wrong label kept  precision at half wrong")
+            for row in evaluation.table {
+                print(String(format: "%.1f     %.3f  %.3f             %.3f", row.margin, row.keptShare,
+                             row.wrongKeptShare, row.precisionAtHalfWrong))
+            }
+        }
+
+        struct Report: Encodable {
+            var n: Int
+            var accuracy: Double
+            var scoredShare: Double
+            var accuracyByLabel: [String: Double]
+            var margins: [LabelEvaluation.Row]
+
+            enum CodingKeys: String, CodingKey {
+                case n, accuracy, margins
+                case scoredShare = "scored_share"
+                case accuracyByLabel = "accuracy_by_label"
+            }
+        }
+    }
+}
+
+/// One `{"text", "label"}` line of a labelled file.
+struct LabelledText {
+    var text: String
+    var label: String
+
+    /// Reads a JSONL file; a bad line, or a label outside `labels`, is an error naming the file and line.
+    static func load(path: String, labels: Set<String>) throws -> [LabelledText] {
+        guard let content = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("\(path): cannot read the file")
+        }
+        var rows: [LabelledText] = []
+        for (i, line) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let text = object["text"] as? String, let label = object["label"] as? String
+            else { throw ValidationError("\(path):\(i + 1): expected {\"text\": ..., \"label\": ...}") }
+            guard labels.contains(label) else {
+                throw ValidationError("\(path):\(i + 1): label \"\(label)\" is not one of the task's labels")
+            }
+            rows.append(LabelledText(text: text, label: label))
+        }
+        guard !rows.isEmpty else { throw ValidationError("\(path): no labelled lines") }
+        return rows
+    }
+}

@@ -1,0 +1,27 @@
+import Generation
+import Testing
+
+@Suite struct PromptLeakageTests {
+    let system = "You create en training data for this domain: support. Use only facts stated in the numbered context passages."
+
+    @Test func fiveWordsOfThePromptAreLeakageUnlessThePassageHasThemToo() {
+        let leaked = PromptLeakage.check(text: "Please use only facts stated in the manual.", instructions: [system], passages: ["x"])
+        #expect(!leaked.passed && leaked.name == "prompt_leak" && leaked.reason.contains("facts stated in"))
+        // Four shared words are not a run; and words the passage has are the text's own.
+        #expect(PromptLeakage.check(text: "Use only facts from it.", instructions: [system], passages: ["x"]).passed)
+        #expect(PromptLeakage.check(text: "Use only facts stated in the numbered lists.", instructions: [system],
+                                    passages: ["Use only facts stated in the numbered lists."]).passed)
+    }
+
+    @Test func aTextNamingItsLabelOrAFieldDescriptionIsRejected() {
+        let named = PromptLeakage.check(text: "Bug report: pg_dump crashes.", instructions: [], passages: ["pg_dump dumps."],
+                                        labelName: "bug_report")
+        #expect(!named.passed && named.name == "label_named")
+        #expect(PromptLeakage.check(text: "pg_dump crashes on big tables.", instructions: [], passages: ["pg_dump dumps."],
+                                    labelName: "bug_report").passed)
+        // The example: a field value that is the field's own description.
+        let described = PromptLeakage.check(text: "work_mem\ncontrols what it controls, in a few words", instructions: [],
+                                            passages: ["work_mem sets memory."], descriptions: ["what it controls, in a few words"])
+        #expect(!described.passed && described.reason.contains("field description"))
+    }
+}
