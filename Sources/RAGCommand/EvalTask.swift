@@ -71,7 +71,7 @@ extension Rag.Eval {
             if let ratio = r.ratio {
                 lines.append(String(format: "ratio              %8.4f  %8.4f  (generated / baseline)", ratio.accuracy, ratio.macroF1))
             }
-            lines.append("\nper-label F1  support" + runs.map { "  " + $0.0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
+            lines.append("\nper-label F1  support" + runs.map { String(repeating: " ", count: 11 - $0.0.count) + $0.0 }.joined())
             let labels = Set(runs.flatMap { $0.1.metrics.perLabel.keys }).union(r.test.labels.keys).sorted()
             for label in labels {
                 lines.append(label.padding(toLength: 12, withPad: " ", startingAt: 0)
@@ -86,7 +86,7 @@ extension Rag.Eval {
                 }
                 if s.excludedTestLines > 0 { notes.append("\(s.excludedTestLines) test lines of its file left out") }
                 if s.rejected > 0 { notes.append("\(s.rejected) rejected samples left out") }
-                if s.overlap > 0 { notes.append("\(s.overlap) test texts also in its training data") }
+                if s.overlap > 0 { notes.append("test texts also in its training data: \(s.overlap)") }
                 if !notes.isEmpty { lines.append("\(name): " + notes.joined(separator: "; ")) }
             }
             return lines.joined(separator: "\n")
