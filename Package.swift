@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GroundingTests",
-            dependencies: ["Grounding", "Embeddings"]
+            dependencies: ["Grounding", "Embeddings", "LanguageModels"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -562,6 +562,7 @@ public final class GenerationPipeline: @unchecked Sendable {
         case .classification:
             fields["text"] = .string(reply["text"]?.stringValue ?? "")
             fields["label"] = .string(reply["label"]?.stringValue ?? "")
+            if let focus = reply["focus"]?.stringValue { fields["focus"] = .string(focus) }
         case .extraction:
             fields["text"] = .string(reply["text"]?.stringValue ?? "")
             fields["fields"] = reply["fields"] ?? .object([:])
@@ -619,14 +620,15 @@ public final class GenerationPipeline: @unchecked Sendable {
             ]
         case .extraction:
             let text = fields["text"]?.stringValue ?? ""
-            let values = (fields["fields"]?.objectValue ?? [:]).values.compactMap(\.stringValue).filter { !$0.isEmpty }
+            let values = fields["fields"]?.objectValue ?? [:]
             sample.checks = [
-                CheckOutcome(name: "format", passed: text.count >= 10, score: 1, reason: text.count >= 10 ? "ok" : "text too short"),
+                Self.extractionFormat(text: text, values: values, fields: task.fields),
                 CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
                              reason: spans.isEmpty ? "text not found in the passages" : "ok"),
-                PromptLeakage.check(text: ([text] + values).joined(separator: "\n"),
+                Self.fieldSpans(text: text, values: values, fields: task.fields),
+                PromptLeakage.check(text: ([text] + values.values.flatMap(ExtractionField.phrases)).joined(separator: "\n"),
                                     instructions: prompts.instructionTexts(for: slot), passages: slot.context.map(\.text),
-                                    descriptions: Array(task.fields.values)),
+                                    descriptions: task.fields.map(\.description)),
             ]
         }
         return sample
@@ -653,6 +655,32 @@ public final class GenerationPipeline: @unchecked Sendable {
             return (sentence, span)
         }
         return nil
+    }
+
+    /// An extraction sample's form: a text, and a value that says something for every field.
+    static func extractionFormat(text: String, values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome {
+        if text.count < 10 { return CheckOutcome(name: "format", passed: false, score: 0, reason: "text too short") }
+        let empty = fields.filter { !$0.isFilled(values[$0.name]) }.map(\.name)
+        return CheckOutcome(name: "format", passed: empty.isEmpty, score: empty.isEmpty ? 1 : 0,
+                            reason: empty.isEmpty ? "ok" : "no value for " + empty.joined(separator: ", "))
+    }
+
+    /// The span rule: every value of a field that must be copied from the text is found in it (a number as
+    /// digits, a phrase word for word after normalising case, spaces, quotes and dashes).
+    static func fieldSpans(text: String, values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome {
+        var missing: [String] = []
+        for field in fields where field.copied {
+            switch (field.type, values[field.name]) {
+            case let (.number, .number(n)?):
+                if !FieldAgreement.states(n, in: text) { missing.append("\(field.name) \(FieldAgreement.format(n))") }
+            default:
+                for phrase in ExtractionField.phrases(values[field.name]) where !phrase.isEmpty {
+                    if SpanLocator.locate(phrase, in: text)?.confidence != 1 { missing.append("\(field.name) \"\(phrase)\"") }
+                }
+            }
+        }
+        return CheckOutcome(name: "field_spans", passed: missing.isEmpty, score: missing.isEmpty ? 1 : 0,
+                            reason: missing.isEmpty ? "ok" : "not in the text: " + missing.joined(separator: "; "))
     }
 
     /// Completeness and provenance: a real question, an answer within bounds, and located support.

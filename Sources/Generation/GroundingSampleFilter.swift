@@ -18,66 +18,12 @@ public struct RetrieverPassageRanker: PassageRetriever {
     }
 }
 
-/// Labels a classification sample's text without its intended label and keeps it when the reader's choice is
-/// the target by at least a margin (round-trip label verification).
-public struct LabelRoundTrip: Sendable {
-    public let labeller: any TextLabeller
-    public let labels: LabelSet
-    public let textForm: String
-    /// The least calibrated score of the target minus that of the best other label; fitted on real labelled
-    /// questions (README, "Classification").
-    public var minimumMargin: Double
-    private let prior = PriorCache()
-
-    /// The margin `rag generate` uses unless told otherwise: on 120 real TREC questions, 0.05 kept 47% of them
-    /// under their own label at precision 0.92 (0 keeps 74% at 0.74; 0.1 keeps 25% at 1.0).
-    public static let defaultMargin = 0.05
-
-    /// The reader's scores for an empty text, asked once per run.
-    final class PriorCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: LabelJudgement?
-        func get(_ make: () async throws -> LabelJudgement) async throws -> LabelJudgement {
-            if let value = lock.withLock({ value }) { return value }
-            let made = try await make()
-            lock.withLock { value = made }
-            return made
-        }
-    }
-
-    public init(labeller: any TextLabeller, task: TaskDefinition, minimumMargin: Double = Self.defaultMargin) {
-        self.labeller = labeller
-        labels = LabelSet(names: task.labels, definitions: task.labelDefinitions)
-        textForm = task.textForm
-        self.minimumMargin = minimumMargin
-    }
-
-    /// The check's outcome for a text written for `target`.
-    public func check(text: String, target: String) async throws -> CheckOutcome {
-        let labels = labels, textForm = textForm, labeller = labeller
-        let prior = try await prior.get { try await labeller.label("", among: labels, textForm: textForm) }
-        let judgement = try await labeller.label(text, among: labels, textForm: textForm).calibrated(by: prior)
-        let margin = judgement.margin(for: target)
-        let top = judgement.top ?? "?"
-        let shown = judgement.scores.sorted { $0.value > $1.value }.prefix(3)
-            .map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ")
-        if top == target, margin >= minimumMargin {
-            return CheckOutcome(name: "label_round_trip", passed: true, score: margin,
-                                reason: "the reader labelled it \(target) by a margin of \(String(format: "%.2f", margin)) [\(shown)]")
-        }
-        let why = top == target
-            ? "the reader chose \(target) by a margin of only \(String(format: "%.2f", margin)) (at least \(minimumMargin) needed)"
-            : "the reader labelled it \(top), not \(target)"
-        return CheckOutcome(name: "label_round_trip", passed: false, score: margin, reason: "\(why) [\(shown)]")
-    }
-}
-
 /// The grounding checks (span, claim alignment, question fit, round trip, the verifier model) as a generation filter.
 ///
 /// A qa sample passes when the checker judges its answer supported by the passages the model saw; the
 /// round-trip rank of the source chunk is recorded as a difficulty label either way. A classification sample
-/// passes when ``labelling`` (when set) gives it its label back. Unanswerable questions and extraction samples
-/// keep the pipeline's own provenance checks only.
+/// passes when ``labelling`` (when set) gives it its label back, an extraction sample when ``extracting`` (when
+/// set) gives it its field values back. Unanswerable questions keep the pipeline's own provenance checks only.
 public struct GroundingSampleFilter: SampleFilter {
     public let checker: SupportChecker
     /// Counts what the verifier did, for the report and the card.
@@ -92,6 +38,8 @@ public struct GroundingSampleFilter: SampleFilter {
     public var coverageGates = CoverageGate.all
     /// Round-trip label verification of classification samples; nil to skip it.
     public var labelling: LabelRoundTrip?
+    /// Round-trip re-extraction of extraction samples; nil to skip it.
+    public var extracting: FieldRoundTrip?
     /// See ``coverageGates``.
     public enum CoverageGate: Sendable {
         /// Every quoted-sentence answer.
@@ -121,6 +69,9 @@ public struct GroundingSampleFilter: SampleFilter {
         if task.kind == .classification, let labeller = checker.verifier as? any TextLabeller {
             labelling = LabelRoundTrip(labeller: labeller, task: task)
         }
+        if task.kind == .extraction, let extractor = checker.verifier as? any FieldExtractor {
+            extracting = FieldRoundTrip(extractor: extractor, fields: task.fields, configuration: checker.configuration)
+        }
     }
 
     /// The same, from a task's domain and answer style (`rag filter` without the task file: no domain).
@@ -143,7 +94,8 @@ public struct GroundingSampleFilter: SampleFilter {
     /// pipeline runs on a reply with an answer phrase (the phrase is in the record), then ``check(_:)``. With the same task, database
     /// and journal, it reaches the decision `rag generate` reached.
     public func recheck(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
-        guard let question = sample.question else { return [] }
+        // A classification or extraction sample: its round trip, when the filter has one.
+        guard let question = sample.question else { return try await check(sample) }
         // In the pipeline's order: the form first, then the phrase, then the checking stage.
         let form = CheckOutcome(QuestionForm.check(question: question, answer: sample.answer ?? ""))
         if !form.passed { return [form] }
@@ -157,6 +109,9 @@ public struct GroundingSampleFilter: SampleFilter {
     public func check(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
         if let labelling, let text = sample.text, let target = sample.fields["label"]?.stringValue {
             return [try await labelling.check(text: text, target: target)]
+        }
+        if let extracting, let text = sample.text, let values = sample.fields["fields"]?.objectValue {
+            return [try await extracting.check(text: text, values: values)]
         }
         guard let question = sample.question, let answer = sample.answer,
               sample.type != TaskDefinition.QuestionType.unanswerable.rawValue

@@ -1,4 +1,5 @@
 import Foundation
+import Grounding
 import LanguageModels
 
 /// What one model call should produce: the sample's kind, type or label, and its passages.
@@ -223,11 +224,10 @@ public struct PromptBuilder: Sendable {
         case .classification:
             return classificationInstructions(for: slot.target)
         case .extraction:
-            let fields = task.fields.sorted { $0.key < $1.key }.map { "- \"\($0.key)\": \($0.value)" }.joined(separator: "\n")
             return """
-                Copy from passage [1] one to three consecutive sentences that state these fields, as "text", and \
-                extract the fields from that text (empty string when the text does not state one):
-                \(fields)
+                Copy from passage [1] one to three consecutive sentences that state every one of these fields, as \
+                "text", and extract the fields from that text, using only what it states:
+                \(task.fields.map(\.prompted).joined(separator: "\n"))
                 Reply as {"text": ..., "fields": {...}, "evidence": ...} where "evidence" repeats "text".
                 """
         }
@@ -252,11 +252,18 @@ public struct PromptBuilder: Sendable {
         if !task.allowLabelNames {
             text += "\n- Do not use the class name \"\(target.replacingOccurrences(of: "_", with: " "))\"."
         }
+        // The writer picks what its text is about before writing it (the keys are sent sorted, so the grammar
+        // asks for "evidence", then "focus", then the text): a question's class is the kind of thing it asks for.
+        let fit = task.labelDefinitions[target].map { "the \(form) \($0)" } ?? "the \(form) is an example of \"\(target)\""
+        let focus = form.lowercased().contains("question")
+            ? "copy from that sentence the words the \(form) asks for (its answer), chosen so that \(fit)"
+            : "copy from that sentence the words the \(form) is about, chosen so that \(fit)"
         text += """
 
             - "evidence": copy word for word the sentence of passage [1] the \(form) is about.
+            - "focus": \(focus).
             - "label": "\(target)".
-            Reply as {"evidence": ..., "label": ..., "text": ...}.
+            Reply as {"evidence": ..., "focus": ..., "label": ..., "text": ...}.
             """
         if let seeds = task.seedExamples[target], !seeds.isEmpty {
             text += "\n\nExamples of \(form)s of the class \"\(target)\" (write a new one, about passage [1]):\n"
@@ -325,25 +332,15 @@ public struct PromptBuilder: Sendable {
                 "type": "object",
                 "properties": [
                     "text": string(600), "label": ["type": "string", "enum": .array(task.labels.map { .string($0) })],
-                    "evidence": string(800),
+                    "evidence": string(800), "focus": string(160),
                 ],
-                "required": ["text", "label", "evidence"],
+                "required": ["text", "label", "evidence", "focus"],
                 "additionalProperties": false,
             ]
         case .extraction:
-            var properties: [String: JSONValue] = [:]
-            for field in task.fields.keys { properties[field] = string(200) }
             return [
                 "type": "object",
-                "properties": [
-                    "text": string(800),
-                    "fields": [
-                        "type": "object", "properties": .object(properties),
-                        "required": .array(task.fields.keys.sorted().map { .string($0) }),
-                        "additionalProperties": false,
-                    ],
-                    "evidence": string(800),
-                ],
+                "properties": ["text": string(800), "fields": ExtractionField.objectSchema(task.fields), "evidence": string(800)],
                 "required": ["text", "fields", "evidence"],
                 "additionalProperties": false,
             ]

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import Grounding
 import LanguageModels
 
 /// What dataset to generate: read from a YAML or JSON file and validated field by field.
@@ -23,7 +24,11 @@ import LanguageModels
 ///   seed_examples: {bug: ["pg_dump stops with 'out of memory' on a 2 GB table"]}
 ///   allow_label_names: false  # a text that names its label is rejected unless this is true
 /// extraction:
-///   fields: {setting: "the configuration parameter named", default: "its default value"}
+///   fields:                 # name: description (a string copied from the text), or a mapping
+///     setting: "the configuration parameter named"
+///     default: {description: "its default value", type: string}   # string | number | enum | list
+///     unit: {description: "the unit of the default", type: enum, values: [kB, MB, ms, s]}
+///     purpose: {description: "what it controls", span: false}     # span: the value must be copied from the text
 /// examples: [{question: "...", answer: "..."}]
 /// prompts: {system: "...", instructions: "..."}
 /// ```
@@ -80,8 +85,8 @@ public struct TaskDefinition: Sendable, Equatable {
     public var textForm = "text"
     /// classification: keep texts that contain their label's name (off: such a text gives its label away).
     public var allowLabelNames = false
-    /// extraction: field name → what it holds.
-    public var fields: [String: String]
+    /// extraction: the fields of the output schema, in the file's order.
+    public var fields: [ExtractionField]
     /// Few-shot examples, shown to the model as they are.
     public var examples: [JSONValue]
     /// Prompt overrides: `system`, `instructions`.
@@ -138,7 +143,7 @@ public struct TaskDefinition: Sendable, Equatable {
         var task = TaskDefinition(
             domain: domain, kind: kind, count: count, language: try reader.string("language", default: "en"),
             seed: UInt64(try reader.int("seed", default: 1)), questionTypes: Self.defaultQuestionTypes,
-            answerStyle: .sentence, labels: [], labelDistribution: [:], fields: [:], examples: [], prompts: [:])
+            answerStyle: .sentence, labels: [], labelDistribution: [:], fields: [], examples: [], prompts: [:])
 
         if let qa = try reader.section("qa") {
             let qaReader = qa
@@ -207,7 +212,9 @@ public struct TaskDefinition: Sendable, Equatable {
         if let section = try reader.section("extraction") {
             let e = section
             try e.rejectUnknown(["fields"])
-            task.fields = try e.stringMap("fields")
+            let fieldNode = (try? Yams.compose(yaml: text))??["extraction"]?["fields"]
+            let order: [String]? = fieldNode?.mapping.map { mapping in mapping.keys.compactMap { $0.string } }
+            task.fields = try e.extractionFields("fields", order: order)
         }
         if kind == .extraction, task.fields.isEmpty {
             throw TaskError.invalidField(path: path, field: "extraction.fields", problem: "an extraction task needs fields")
@@ -326,6 +333,37 @@ struct FieldReader {
         }
         guard !result.isEmpty else { throw fail(key, "must name at least one label") }
         return result
+    }
+
+    /// Extraction fields: each a description (a string copied from the text) or a mapping with
+    /// `description`, `type` (string, number, enum, list), `values` (enum) and `span`.
+    func extractionFields(_ key: String, order: [String]?) throws -> [ExtractionField] {
+        guard let raw = map[key] else { return [] }
+        guard let sub = raw as? [String: Any] else { throw fail(key, "must be a mapping of field: description") }
+        var fields: [ExtractionField] = []
+        for name in order ?? sub.keys.sorted() {
+            guard let value = sub[name] else { continue }
+            if let description = value as? String {
+                fields.append(ExtractionField(name: name, description: description))
+                continue
+            }
+            guard let spec = try section(key).flatMap({ try $0.section(name) }) else {
+                throw fail("\(key).\(name)", "must be a description or a mapping with description and type")
+            }
+            try spec.rejectUnknown(["description", "type", "values", "span"])
+            let typeName = try spec.string("type", default: "string")
+            guard let type = ExtractionField.ValueType(rawValue: typeName) else {
+                throw fail("\(key).\(name).type", "'\(typeName)' is not one of string, number, enum, list")
+            }
+            let values = type == .enum ? try spec.strings("values") : []
+            if type == .enum, values.count < 2 { throw fail("\(key).\(name).values", "an enum needs at least 2 values") }
+            if type == .enum, spec.map["span"] as? Bool == true {
+                throw fail("\(key).\(name).span", "an enum value is chosen, not copied from the text")
+            }
+            fields.append(ExtractionField(name: name, description: try spec.string("description"), type: type,
+                                          values: values, copied: try spec.bool("span", default: true)))
+        }
+        return fields
     }
 
     func section(_ key: String) throws -> FieldReader? {

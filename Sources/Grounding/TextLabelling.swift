@@ -52,7 +52,24 @@ public struct LabelJudgement: Sendable, Equatable {
 
 /// Labels a text without being told which label it was written for: the round trip of a classification sample.
 public protocol TextLabeller: Sendable {
-    func label(_ text: String, among labels: LabelSet, textForm: String) async throws -> LabelJudgement
+    /// The reader's P(Yes) that `text` is of class `label`, and whether it came from log-probabilities.
+    func score(_ text: String, label: String, among labels: LabelSet, textForm: String) async throws -> (Double, isScored: Bool)
+    /// The reader's name.
+    var name: String { get }
+}
+
+extension TextLabeller {
+    /// Every class's score, in the label set's order.
+    public func label(_ text: String, among labels: LabelSet, textForm: String) async throws -> LabelJudgement {
+        var scores: [String: Double] = [:]
+        var allScored = true
+        for name in labels.names {
+            let (score, isScored) = try await score(text, label: name, among: labels, textForm: textForm)
+            scores[name] = score
+            allScored = allScored && isScored
+        }
+        return LabelJudgement(scores: scores, isScored: allScored, model: name)
+    }
 }
 
 extension LanguageModelVerifier: TextLabeller {
@@ -70,27 +87,22 @@ extension LanguageModelVerifier: TextLabeller {
         return opening + "Is this \(form) an example of \"\(label)\"? Reply Yes or No."
     }
 
-    public func label(_ text: String, among labels: LabelSet, textForm: String) async throws -> LabelJudgement {
-        var scores: [String: Double] = [:]
-        var allScored = true
-        for name in labels.names {
-            let completion = try await model.complete(CompletionRequest(
-                messages: [ChatMessage(.system, Self.annotatorSystem),
-                           ChatMessage(.user, Self.labelPrompt(text, label: name, definition: labels.definitions[name],
-                                                               textForm: textForm))],
-                temperature: 0, maxTokens: 1, seed: 1, topLogprobs: 10))
-            if let probabilities = completion.optionProbabilities(["Yes", "No"]), let yes = probabilities["Yes"] {
-                scores[name] = yes
-                continue
-            }
-            allScored = false
-            let word = completion.text.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).lowercased()
-            guard word.hasPrefix("y") || word.hasPrefix("n") else {
-                throw LanguageModelError.malformedResponse(
-                    endpoint: "labeller", reason: "expected Yes or No, got \"\(completion.text.prefix(80))\"")
-            }
-            scores[name] = word.hasPrefix("y") ? 1 : 0
+    public func score(_ text: String, label: String, among labels: LabelSet, textForm: String)
+        async throws -> (Double, isScored: Bool)
+    {
+        let completion = try await model.complete(CompletionRequest(
+            messages: [ChatMessage(.system, Self.annotatorSystem),
+                       ChatMessage(.user, Self.labelPrompt(text, label: label, definition: labels.definitions[label],
+                                                           textForm: textForm))],
+            temperature: 0, maxTokens: 1, seed: 1, topLogprobs: 10))
+        if let probabilities = completion.optionProbabilities(["Yes", "No"]), let yes = probabilities["Yes"] {
+            return (yes, true)
         }
-        return LabelJudgement(scores: scores, isScored: allScored, model: model.name)
+        let word = completion.text.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).lowercased()
+        guard word.hasPrefix("y") || word.hasPrefix("n") else {
+            throw LanguageModelError.malformedResponse(
+                endpoint: "labeller", reason: "expected Yes or No, got \"\(completion.text.prefix(80))\"")
+        }
+        return (word.hasPrefix("y") ? 1 : 0, false)
     }
 }

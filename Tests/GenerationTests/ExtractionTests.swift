@@ -1,0 +1,164 @@
+import Foundation
+import Generation
+import Grounding
+import LanguageModels
+import RAGTestSupport
+import Store
+import Testing
+
+/// Extraction tasks: typed fields in the task file, the span rule, and round-trip re-extraction, with a
+/// SCRIPTED writer and reader (`ScriptedLanguageModel`, fakes named as such) over a real SQLite database of the
+/// shipped sample corpus. The real-model hand read is in README, "Extraction".
+@Suite struct ExtractionTests {
+    @Test func fieldsAreTypedAndKeepTheFilesOrder() throws {
+        let task = try TaskDefinition.parse("""
+            domain: PostgreSQL configuration
+            kind: extraction
+            count: 2
+            extraction:
+              fields:
+                setting: "the configuration parameter named"
+                port: {description: "the port number", type: number}
+                unit: {description: "the unit", type: enum, values: [kB, MB]}
+                tools: {description: "the programs named", type: list}
+                purpose: {description: "what it controls", span: false}
+            """)
+        #expect(task.fields.map(\.name) == ["setting", "port", "unit", "tools", "purpose"])
+        #expect(task.fields.map(\.type) == [.string, .number, .enum, .list, .string])
+        #expect(task.fields.map(\.copied) == [true, true, false, true, false])
+        #expect(task.fields[2].values == ["kB", "MB"])
+    }
+
+    @Test func badFieldsNameTheFieldAndTheProblem() {
+        let cases: [(String, String)] = [
+            ("a: {description: x, type: date}", "extraction.fields.a.type"),
+            ("a: {description: x, type: enum, values: [one]}", "extraction.fields.a.values"),
+            ("a: {description: x, type: enum, values: [one, two], span: true}", "extraction.fields.a.span"),
+            ("a: {type: string}", "extraction.fields.a.description"),
+            ("a: {description: x, colour: red}", "extraction.fields.a.colour"),
+            ("a: [x]", "extraction.fields.a"),
+        ]
+        for (fields, name) in cases {
+            let text = "domain: d\nkind: extraction\ncount: 1\nextraction:\n  fields:\n    \(fields)\n"
+            #expect(throws: TaskError.self, "\(fields)") { try TaskDefinition.parse(text, path: "t.yaml") }
+            do {
+                _ = try TaskDefinition.parse(text, path: "t.yaml")
+            } catch {
+                #expect("\(error)".contains("t.yaml") && "\(error)".contains("'\(name)'"), "\(error)")
+            }
+        }
+    }
+
+    static func task(count: Int) throws -> TaskDefinition {
+        try TaskDefinition.parse("""
+            domain: "PostgreSQL 15 administration"
+            kind: extraction
+            count: \(count)
+            seed: 4
+            extraction:
+              fields:
+                opening: "the first two words of the text"
+                kind: {description: "whether the text is long or short", type: enum, values: [long, short]}
+            """)
+    }
+
+    /// The writer's reply: passage [1] as text, its first two words, and its kind.
+    static func reply(_ request: CompletionRequest, opening: ((String) -> String)? = nil) -> String {
+        let text = ScriptedLanguageModel.passage(1, in: request) ?? ""
+        let first = text.split(separator: " ").prefix(2).joined(separator: " ")
+        let body: [String: Any] = [
+            "text": text, "evidence": text,
+            "fields": ["opening": opening?(first) ?? first, "kind": text.count > 60 ? "long" : "short"],
+        ]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A SCRIPTED reader that re-extracts as the writer did, or says `opening` for every text when given.
+    static func reader(opening: String? = nil) -> ScriptedLanguageModel {
+        ScriptedLanguageModel(name: "reader") { _, request in
+            let prompt = request.messages.last?.content ?? ""
+            let text = String(prompt.dropFirst("Text: ".count).prefix { $0 != "\n" })
+            let first = text.split(separator: " ").prefix(2).joined(separator: " ")
+            let body = ["opening": opening ?? first, "kind": text.count > 60 ? "long" : "short"]
+            return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+        }
+    }
+
+    struct ExtractionOnlyFilter: SampleFilter {
+        let roundTrip: FieldRoundTrip
+        func check(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
+            [try await roundTrip.check(text: sample.text ?? "", values: sample.fields["fields"]?.objectValue ?? [:])]
+        }
+    }
+
+    static func run(writer: ScriptedLanguageModel, reader: ScriptedLanguageModel, count: Int)
+        async throws -> (kept: [GeneratedSample], rejected: [GeneratedSample])
+    {
+        let dir = TemporaryDirectory()
+        let db = try ScriptedPipelineTests.database(dir)
+        let task = try task(count: count)
+        var options = GenerationOptions()
+        options.sourcesPerSample = 1
+        options.maxRounds = 0
+        let filter = ExtractionOnlyFilter(roundTrip: FieldRoundTrip(
+            extractor: LanguageModelVerifier(model: reader), fields: task.fields, configuration: SupportChecker.Configuration()))
+        let pipeline = GenerationPipeline(
+            task: task, retriever: db.retriever, model: JournaledModel(base: writer, journal: StoreJournal(store: db.retriever.store)),
+            filter: filter, options: options)
+        let (kept, rejected, _) = try await pipeline.run(databasePath: db.path)
+        return (kept, rejected)
+    }
+
+    @Test func aSampleTheReaderReExtractsAlikeIsKeptWithTypedFields() async throws {
+        let reader = Self.reader()
+        let (kept, rejected) = try await Self.run(writer: ScriptedLanguageModel { _, r in Self.reply(r) }, reader: reader, count: 3)
+        #expect(kept.count == 3 && rejected.isEmpty)
+        #expect(reader.received.count == 3, "one re-extraction a sample")
+        for sample in kept {
+            let check = try #require(sample.checks.first { $0.name == "extraction_round_trip" })
+            #expect(check.passed && check.score == 1)
+            #expect(["long", "short"].contains(sample.fields["fields"]?["kind"]?.stringValue ?? ""))
+            // The reader never saw the values: its prompt has the text and the fields' descriptions only.
+            let values = sample.fields["fields"]?.objectValue ?? [:]
+            let prompt = reader.received.map { $0.messages.last?.content ?? "" }.first { $0.contains(sample.text ?? "\u{0}") }
+            #expect(prompt?.contains("the first two words of the text") == true)
+            #expect(prompt?.contains("one of: long, short") == true)
+            #expect(values["opening"] != nil)
+        }
+    }
+
+    @Test func aValueTheReaderReadsOtherwiseIsRejectedWithBothValues() async throws {
+        let reader = Self.reader(opening: "Nothing like it")
+        let (kept, rejected) = try await Self.run(writer: ScriptedLanguageModel { _, r in Self.reply(r) }, reader: reader, count: 2)
+        #expect(kept.isEmpty && rejected.count == 2)
+        for sample in rejected {
+            let failed = try #require(sample.checks.first { !$0.passed })
+            #expect(failed.name == "extraction_round_trip")
+            #expect(failed.reason.contains("opening: the reader read \"Nothing like it\""), "\(failed.reason)")
+        }
+    }
+
+    @Test func aValueNotInTheTextOrMissingIsRejectedBeforeTheReader() async throws {
+        let reader = Self.reader()
+        // Even calls: a value the text does not have; odd calls: an empty value.
+        let writer = ScriptedLanguageModel { call, request in
+            Self.reply(request) { first in call % 2 == 0 ? "Invented words" : "" }
+        }
+        let (kept, rejected) = try await Self.run(writer: writer, reader: reader, count: 2)
+        #expect(kept.isEmpty && reader.received.isEmpty)
+        let reasons = rejected.compactMap(\.rejectionReason)
+        #expect(Set(reasons) == ["field_spans", "format"], "\(reasons)")
+        let spans = try #require(rejected.first { $0.rejectionReason == "field_spans" }?.checks.first { !$0.passed })
+        #expect(spans.reason.contains("opening \"Invented words\""), "\(spans.reason)")
+    }
+
+    @Test func aValueThatRepeatsItsFieldDescriptionIsRejected() async throws {
+        let reader = Self.reader()
+        let writer = ScriptedLanguageModel { _, request in
+            Self.reply(request) { _ in "the first two words of the text" }
+        }
+        let (kept, rejected) = try await Self.run(writer: writer, reader: reader, count: 1)
+        #expect(kept.isEmpty && reader.received.isEmpty)
+        #expect(rejected.contains { $0.checks.contains { $0.name == "prompt_leak" && !$0.passed } })
+    }
+}
