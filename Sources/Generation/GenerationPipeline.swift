@@ -280,7 +280,9 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
 
         let state = RunState(quotas: quotas, passages: passages, seed: task.seed,
-                             maxSlots: max(1, options.sourcesPerSample) * task.count)
+                             maxSlots: max(1, options.sourcesPerSample) * task.count,
+                             passagesByTarget: task.kind == .classification
+                                ? try passagesFitting(quotas, among: passages) : [:])
         let workers = max(1, options.concurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
@@ -342,6 +344,26 @@ public final class GenerationPipeline: @unchecked Sendable {
                 : "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"
         }
         return (kept.sorted { $0.id < $1.id }, rejected.sorted { $0.id < $1.id }, report)
+    }
+
+    /// For each class, the usable passages in the order to try them: first those that hybrid search finds for
+    /// the class's definition (a passage about a place for "asks for a location"), most relevant first, then
+    /// the rest in the sampler's order. A random passage often holds nothing a text of a given class could be
+    /// about, and the writer then writes an example of another class.
+    func passagesFitting(_ quotas: [String: Int], among passages: [SourcePassage]) throws -> [String: [SourcePassage]] {
+        let mode: SearchMode = retriever.embedder == nil ? .lexical : .hybrid
+        var result: [String: [SourcePassage]] = [:]
+        for (label, quota) in quotas {
+            let query = task.labelDefinitions[label].map { "\(label.replacingOccurrences(of: "_", with: " ")): \($0)" }
+                ?? label.replacingOccurrences(of: "_", with: " ")
+            let depth = min(passages.count, max(1, options.sourcesPerSample) * quota)
+            let hits = try retriever.search(query, options: SearchOptions(k: depth, mode: mode)).map(\.chunk.id)
+            let byID = Dictionary(passages.map { ($0.chunkID, $0) }, uniquingKeysWith: { a, _ in a })
+            let first = hits.compactMap { byID[$0] }
+            let taken = Set(first.map(\.chunkID))
+            result[label] = first + passages.filter { !taken.contains($0.chunkID) }
+        }
+        return result
     }
 
     /// Adds the closed-book tag to every kept qa sample (unanswerable ones excepted), `concurrency` at a time.
@@ -408,7 +430,9 @@ public final class GenerationPipeline: @unchecked Sendable {
                 slot.context = [slot.context[0]]
             }
         }
-        if slot.context.count == 1, slot.focus == nil {
+        // Classification and extraction texts come from passage [1] alone: neighbours would only be read (they
+        // doubled the prompt), and drifted to.
+        if slot.context.count == 1, slot.focus == nil, task.kind == .qa {
             slot.context = try context(for: slot.context[0], target: slot.target)
         }
         let drafts: [GeneratedSample]
@@ -607,9 +631,13 @@ public final class GenerationPipeline: @unchecked Sendable {
         case .classification:
             let label = fields["label"]?.stringValue ?? ""
             let text = fields["text"]?.stringValue ?? ""
+            // A text that should be a question and is not one (or points at "the passage") fails before any reader.
+            let asQuestion = task.textForm.lowercased().contains("question") ? QuestionForm.questionProblem(text) : nil
+            let formProblem = text.count < 10 ? "text too short"
+                : !task.labels.contains(label) ? "label not in label set" : asQuestion
             sample.checks = [
-                CheckOutcome(name: "format", passed: text.count >= 10 && task.labels.contains(label), score: 1,
-                             reason: text.count < 10 ? "text too short" : (task.labels.contains(label) ? "ok" : "label not in label set")),
+                CheckOutcome(name: "format", passed: formProblem == nil, score: formProblem == nil ? 1 : 0,
+                             reason: formProblem ?? "ok"),
                 CheckOutcome(name: "label_matches_target", passed: label == slot.target, score: label == slot.target ? 1 : 0,
                              reason: label == slot.target ? "ok" : "asked for \(slot.target), got \(label)"),
                 CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
@@ -707,6 +735,9 @@ actor RunState {
     private var inFlight: [String: Int] = [:]
     private let passages: [SourcePassage]
     private var nextPassage = 0
+    /// Per-target passage orders (classification); targets without one take `passages` in turn.
+    private let passagesByTarget: [String: [SourcePassage]]
+    private var nextPassageByTarget: [String: Int] = [:]
     private var nextIndex = 0
     private var pending: [SampleSlot] = []
     private(set) var kept: [GeneratedSample] = []
@@ -723,10 +754,12 @@ actor RunState {
     /// Source slots started so far.
     var slotsStarted: Int { nextIndex }
 
-    init(quotas: [String: Int], passages: [SourcePassage], seed: UInt64, maxSlots: Int) {
+    init(quotas: [String: Int], passages: [SourcePassage], seed: UInt64, maxSlots: Int,
+         passagesByTarget: [String: [SourcePassage]] = [:]) {
         self.maxSlots = maxSlots
         self.quotas = quotas
         self.passages = passages
+        self.passagesByTarget = passagesByTarget
         // Interleave targets in proportion to their quotas (a seeded order of every wanted sample).
         var order: [String] = []
         for (key, n) in quotas.sorted(by: { $0.key < $1.key }) { order += Array(repeating: key, count: n) }
@@ -753,9 +786,17 @@ actor RunState {
                 return nil
             }
             guard needs(target) else { continue }
-            guard nextPassage < passages.count, nextIndex < maxSlots else { return nil }
-            let passage = passages[nextPassage]
-            nextPassage += 1
+            let passage: SourcePassage
+            if let own = passagesByTarget[target] {
+                let next = nextPassageByTarget[target, default: 0]
+                guard next < own.count, nextIndex < maxSlots else { return nil }
+                passage = own[next]
+                nextPassageByTarget[target] = next + 1
+            } else {
+                guard nextPassage < passages.count, nextIndex < maxSlots else { return nil }
+                passage = passages[nextPassage]
+                nextPassage += 1
+            }
             let slot = SampleSlot(index: nextIndex, target: target, context: [passage])
             nextIndex += 1
             inFlight[target, default: 0] += 1

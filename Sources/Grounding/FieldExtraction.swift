@@ -131,9 +131,10 @@ public enum FieldAgreement {
         public var agrees: Bool
     }
 
-    /// Strings agree as round-trip answers do (``AnswerRoundTrip/agreement(reader:answer:)`` at the threshold
-    /// the checker's configuration sets for an answer of that length); numbers when equal; enum values when the
-    /// same; lists when the items that agree pairwise make an item-level F1 of at least `listF1`.
+    /// Strings agree by SQuAD token F1 (``AnswerRoundTrip/tokenF1(reader:answer:)``) at the round-trip threshold
+    /// the checker's configuration sets for an answer of that length; without containment, so "pg_dump dbname >
+    /// dumpfile" is not the same value as "pg_dump". Numbers agree when equal, enum values when the same, lists
+    /// when the items that agree pairwise make an item-level F1 of at least `listF1`.
     public static func compare(_ field: ExtractionField, written: JSONValue?, read: JSONValue?,
                                configuration: SupportChecker.Configuration, listF1: Double = 0.5) -> Outcome {
         func outcome(_ score: Double, _ agrees: Bool) -> Outcome { Outcome(field: field.name, score: score, agrees: agrees) }
@@ -147,7 +148,7 @@ public enum FieldAgreement {
             return outcome(same ? 1 : 0, same)
         case .string:
             let answer = written?.stringValue ?? ""
-            let score = AnswerRoundTrip.agreement(reader: read?.stringValue, answer: answer)
+            let score = AnswerRoundTrip.tokenF1(reader: read?.stringValue, answer: answer)
             return outcome(score, score >= configuration.agreementThreshold(forAnswer: answer) && score > 0)
         case .list:
             let a = ExtractionField.phrases(written).filter { !$0.isEmpty }
@@ -155,7 +156,7 @@ public enum FieldAgreement {
             guard !a.isEmpty, !b.isEmpty else { return outcome(0, false) }
             func matched(_ xs: [String], in ys: [String]) -> Int {
                 xs.filter { x in
-                    ys.contains { AnswerRoundTrip.agreement(reader: $0, answer: x) >= configuration.agreementThreshold(forAnswer: x) }
+                    ys.contains { AnswerRoundTrip.tokenF1(reader: $0, answer: x) >= configuration.agreementThreshold(forAnswer: x) }
                 }.count
             }
             let precision = Double(matched(b, in: a)) / Double(b.count)

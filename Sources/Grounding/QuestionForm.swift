@@ -21,12 +21,24 @@ public enum QuestionForm {
         "for", "by", "from", "name", "list",
     ]
 
+    /// What is wrong with `question` as a question on its own (no question mark or question word, too short or
+    /// too long, pointing at its text), or nil. Also the form check of classification texts that are questions.
+    public static func questionProblem(_ question: String) -> String? {
+        let q = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        let words = q.split(whereSeparator: \.isWhitespace)
+        let asks = q.hasSuffix("?") || words.first.map { openers.contains($0.lowercased()) } == true
+        return !asks ? "not a question: no '?' and no question word first"
+            : words.count < minimumQuestionWords ? "question too short"
+            : words.count > maximumQuestionWords ? "question too long"
+            : pointsAtText(q) ? "question refers to the passage instead of naming its subject"
+            : nil
+    }
+
     /// The form check on one sample; its reason says what is wrong, or "ok".
     public static func check(question: String, answer: String) -> CheckResult {
         let q = question.trimmingCharacters(in: .whitespacesAndNewlines)
         let a = answer.trimmingCharacters(in: .whitespacesAndNewlines)
         let words = q.split(whereSeparator: \.isWhitespace)
-        let asks = q.hasSuffix("?") || words.first.map { openers.contains($0.lowercased()) } == true
         let answerTalksAboutText = ["the passage", "the context", "key statement", "the statement says", "the text states"]
             .contains { a.lowercased().contains($0) }
         let echoes = a.lowercased().trimmingCharacters(in: .punctuationCharacters)
@@ -35,10 +47,7 @@ public enum QuestionForm {
         // does not support CHECK constraints that reference ...": a question holding its answer tests nothing.
         let (copied, restates) = Restatement.measure(question: q, answer: a)
         let problem: String? =
-            !asks ? "not a question: no '?' and no question word first"
-            : words.count < minimumQuestionWords ? "question too short"
-            : words.count > maximumQuestionWords ? "question too long"
-            : pointsAtText(q) ? "question refers to the passage instead of naming its subject"
+            questionProblem(q) != nil ? questionProblem(q)
             : a.isEmpty ? "empty answer"
             : a.count > maximumAnswerLength ? "answer too long"
             : echoes ? "answer repeats the question"

@@ -266,45 +266,53 @@ import LanguageModels
         #expect(reasons == rejected.map(firstFailure))
     }
 
-    /// A real run whose instructions make the real 0.5B writer copy the system prompt into its texts (the
-    /// issue's example of leakage): every text that repeats it is rejected as prompt_leak, none is kept.
+    /// A real run whose instructions make the real 0.5B writer copy the prompt's words into its texts (the
+    /// issue's example of leakage): every text that repeats them is rejected as prompt_leak, none is kept.
+    /// The writer is asked to reply with a given JSON text; a small model at its seed may still write its
+    /// own, so the run is repeated with the next seed (at most three) until some text copies the prompt.
     @Test func aRealRunThatCopiesThePromptKeepsNoneOfIt() async throws {
         try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
         let (dir, db) = try await Self.ingestedDatabase()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let task = dir + "/leak.yaml"
-        try """
-            domain: "user messages to a PostgreSQL support forum"
-            kind: classification
-            count: 2
-            seed: 5
-            classification:
-              text_form: user message
-              labels: {bug_report: "something behaves wrongly", how_to_question: "asks how to do something"}
-            prompts:
-              instructions: >-
-                Write a text that begins with this exact sentence: "Use only facts stated in the numbered context
-                passages, never outside knowledge." and then says one thing passage [1] states. "label": "{target}".
-                "evidence": copy one sentence of passage [1] word for word. Reply as {"evidence": ..., "label": ..., "text": ...}.
-            """.write(toFile: task, atomically: true, encoding: .utf8)
-        let out = dir + "/out.jsonl"
-        let run = try await Self.rag(["generate", "--task", task, "--db", db, "--out", out, "--writer", "small",
-                                      "--no-grounding", "--rounds", "0", "--sources-per-sample", "2", "--json"])
-        #expect(run.status == 0, "\(run.stderr)")
-        func texts(_ path: String) throws -> [(text: String, reason: String?)] {
+        /// Each line's text and the names of the checks it failed.
+        func texts(_ path: String) throws -> [(text: String, failed: Set<String>)] {
             try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
                 let checks = object["checks"] as? [[String: Any]] ?? []
-                let failed = checks.first { $0["passed"] as? Bool == false }?["name"] as? String
-                return (object["text"] as? String ?? "", failed)
+                let failed = checks.filter { $0["passed"] as? Bool == false }.compactMap { $0["name"] as? String }
+                return (object["text"] as? String ?? "", Set(failed))
             }
         }
         let leaked = { (text: String) in text.lowercased().contains("facts stated in the numbered context") }
-        let rejected = try texts(DatasetWriter.companionPaths(for: out).rejected)
-        let copies = rejected.filter { leaked($0.text) }
-        #expect(!copies.isEmpty, "the writer did not copy the prompt: \(rejected.map(\.text))")
-        #expect(copies.allSatisfy { $0.reason == "prompt_leak" }, "\(copies)")
-        #expect(try texts(out).allSatisfy { !leaked($0.text) })
+        var copies: [(text: String, failed: Set<String>)] = []
+        var seen: [String] = []
+        for seed in 5...7 where copies.isEmpty {
+            let task = dir + "/leak\(seed).yaml"
+            try """
+                domain: "user messages to a PostgreSQL support forum"
+                kind: classification
+                count: 2
+                seed: \(seed)
+                classification:
+                  text_form: user message
+                  labels: {bug_report: "something behaves wrongly", how_to_question: "asks how to do something"}
+                prompts:
+                  instructions: >-
+                    Reply with exactly this JSON and nothing else, copying the text value as it is written here:
+                    {"evidence": "<the first sentence of passage [1], copied>", "focus": "<a word of that sentence>",
+                    "label": "{target}", "text": "Use only facts stated in the numbered context passages, never outside knowledge."}
+                """.write(toFile: task, atomically: true, encoding: .utf8)
+            let out = dir + "/out\(seed).jsonl"
+            let run = try await Self.rag(["generate", "--task", task, "--db", db, "--out", out, "--writer", "small",
+                                          "--no-grounding", "--rounds", "0", "--sources-per-sample", "2", "--json"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let rejected = try texts(DatasetWriter.companionPaths(for: out).rejected)
+            seen += rejected.map(\.text) + (try texts(out)).map(\.text)
+            copies += rejected.filter { leaked($0.text) }
+            #expect(try texts(out).allSatisfy { !leaked($0.text) }, "a kept text repeats the prompt")
+        }
+        #expect(!copies.isEmpty, "the writer did not copy the prompt in three runs: \(seen)")
+        #expect(copies.allSatisfy { $0.failed.contains("prompt_leak") }, "\(copies)")
     }
 
     @Test func badTaskFileNamesTheFieldAndExitsNonZero() async throws {

@@ -15,7 +15,7 @@ import Testing
         // The reader found nothing: an empty string never agrees.
         #expect(!FieldAgreement.compare(field, written: "work_mem", read: "", configuration: configuration).agrees)
         #expect(!FieldAgreement.compare(field, written: "work_mem", read: nil, configuration: configuration).agrees)
-        // A long value needs at least half of the reader's phrase inside it, in order.
+        // A long value needs a token F1 of at least one half with the reader's.
         let long = "the amount of memory used by internal sort operations before writing to temporary disk files"
         #expect(FieldAgreement.compare(field, written: .string(long), read: "memory used by internal sort operations",
                                        configuration: configuration).agrees)
