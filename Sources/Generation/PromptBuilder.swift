@@ -105,6 +105,10 @@ public struct PromptBuilder: Sendable {
                 hint = "a reader who sorted it into the classes did not put it in the intended class; write one that clearly is"
             case "prompt_leak": hint = "the text repeated words of these instructions; write it in the domain's own words"
             case "label_named": hint = "the text named its class; show the class without naming it"
+            case "field_spans": hint = "a field's value was not copied word for word from the text (\(check.reason))"
+            case "extraction_round_trip":
+                hint = "a reader who extracted the fields from the text found other values (\(check.reason)); "
+                    + "give exactly what the text states for each field"
             default: hint = check.name.replacingOccurrences(of: "_", with: " ")
             }
             if !hints.contains(hint) { hints.append(hint) }
