@@ -70,7 +70,8 @@ public struct GroundingSampleFilter: SampleFilter {
             labelling = LabelRoundTrip(labeller: labeller, task: task)
         }
         if task.kind == .extraction, let extractor = checker.verifier as? any FieldExtractor {
-            extracting = FieldRoundTrip(extractor: extractor, fields: task.fields, configuration: checker.configuration)
+            extracting = FieldRoundTrip(extractor: extractor, fields: task.fields, configuration: checker.configuration,
+                                        verifier: checker.verifier)
         }
     }
 

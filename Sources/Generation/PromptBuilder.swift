@@ -106,6 +106,8 @@ public struct PromptBuilder: Sendable {
             case "prompt_leak": hint = "the text repeated words of these instructions; write it in the domain's own words"
             case "label_named": hint = "the text named its class; show the class without naming it"
             case "field_spans": hint = "a field's value was not copied word for word from the text (\(check.reason))"
+            case "extraction_field_fit":
+                hint = "a value is not what its field asks for (\(check.reason)); choose a text that states every field"
             case "extraction_round_trip":
                 hint = "a reader who extracted the fields from the text found other values (\(check.reason)); "
                     + "give exactly what the text states for each field"

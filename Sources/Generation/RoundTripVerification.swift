@@ -78,10 +78,25 @@ public struct FieldRoundTrip: Sendable {
     /// answers are spans people marked for questions people wrote).
     public let configuration: SupportChecker.Configuration
 
-    public init(extractor: any FieldExtractor, fields: [ExtractionField], configuration: SupportChecker.Configuration) {
+    /// Asks, for each phrase field, whether the text gives the value as what the field describes; nil to skip.
+    public let verifier: (any AnswerVerifier)?
+
+    public init(extractor: any FieldExtractor, fields: [ExtractionField], configuration: SupportChecker.Configuration,
+                verifier: (any AnswerVerifier)? = nil) {
         self.extractor = extractor
         self.fields = fields
         self.configuration = configuration
+        self.verifier = verifier
+    }
+
+    /// A field's description as the question its value answers: "the port number" → "What is the port number?",
+    /// "what it controls" → "What it controls?".
+    static func question(for field: ExtractionField) -> String {
+        let description = field.description.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ".?")))
+        let first = description.split(separator: " ").first.map { $0.lowercased() } ?? ""
+        let asks = ["what", "which", "who", "whom", "where", "when", "why", "how"].contains(first)
+        let question = asks ? description : "What is " + description
+        return question.prefix(1).uppercased() + question.dropFirst() + "?"
     }
 
     /// The check's outcome for a text written with `values`.
@@ -96,6 +111,24 @@ public struct FieldRoundTrip: Sendable {
         }
         let score = outcomes.map(\.score).min() ?? 0
         let disagreeing = outcomes.filter { !$0.agrees }
+        if disagreeing.isEmpty, let verifier {
+            // Two models can agree on a value that is not what the field asks for ("PostgreSQL" as the setting a
+            // text names). The field's description is the question, the value its answer: the verifier's P(Yes),
+            // at the threshold fitted on squad2_dev, must accept each phrase copied from the text (the answers that
+            // threshold was fitted on are copied spans; on paraphrases P(Yes) is a weak signal).
+            for field in fields where field.copied && (field.type == .string || field.type == .list) {
+                for phrase in ExtractionField.phrases(values[field.name]) where !phrase.isEmpty {
+                    let judgement = try await verifier.verify(question: Self.question(for: field), answer: phrase, passages: [text])
+                    if judgement.probabilityYes < configuration.verifierThreshold {
+                        return CheckOutcome(
+                            name: "extraction_field_fit", passed: false, score: judgement.probabilityYes,
+                            reason: String(format: "%@: the reader does not take \"%@\" for %@ (P(Yes) %.2f < %.2f)",
+                                           field.name, phrase, field.description, judgement.probabilityYes,
+                                           configuration.verifierThreshold))
+                    }
+                }
+            }
+        }
         if disagreeing.isEmpty {
             return CheckOutcome(name: "extraction_round_trip", passed: true, score: score,
                                 reason: "the reader extracted every field alike (least agreement \(String(format: "%.2f", score)))")

@@ -11,9 +11,10 @@ extension Rag {
     /// `rag filter FILE.jsonl --db FILE`: the generation pipeline's checks on a dataset made elsewhere.
     struct Filter: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply the grounding and quality checks to a qa dataset from elsewhere.",
+            abstract: "Apply the grounding and quality checks to a dataset from elsewhere.",
             discussion: """
-                Each line is a JSON object with "question" and "answer", and its context as "context" (a string \
+                Each line is a JSON object with "question" and "answer" (or, with a classification or extraction \
+                --task, "text" with "label" or "fields", which get that task's round trip), and its context as "context" (a string \
                 or a list of strings) or as "source_chunk_ids" (chunks of --db; the first is the source, which \
                 also enables the round-trip retrieval check). The checks are rag generate's: the question's form, \
                 the answer phrase's checks when the line has "answer_span", question coverage for quoted-sentence \
@@ -75,8 +76,9 @@ extension Rag {
                 embedder: embedder, configuration: configuration,
                 retriever: retriever.map { RetrieverPassageRanker(retriever: $0) },
                 verifier: verifierModel.map { LanguageModelVerifier(model: $0) })
-            let filter = GroundingSampleFilter(checker: checker, domain: definition?.domain,
-                                               answerStyle: definition?.answerStyle ?? .sentence)
+            // With the task: its classification or extraction round trip too.
+            let filter = definition.map { GroundingSampleFilter(checker: checker, task: $0) }
+                ?? GroundingSampleFilter(checker: checker, domain: nil, answerStyle: .sentence)
             let progress = ProgressLine("checking", total: lines.count)
             var outcomes: [[CheckOutcome]] = []
             for line in lines {
@@ -85,7 +87,7 @@ extension Rag {
             }
             progress.finish(lines.count)
             let candidates = outcomes.indices.filter { outcomes[$0].allSatisfy(\.passed) }
-            let candidateQuestions = candidates.map { lines[$0].sample.question ?? "" }
+            let candidateQuestions = candidates.map { lines[$0].sample.question ?? lines[$0].sample.text ?? "" }
             let candidateVectors = try embedder.embed(candidateQuestions)
             let duplicates = QualityFilters.nearDuplicates(candidateQuestions, vectors: candidateVectors,
                                                            threshold: duplicateThreshold)
@@ -116,7 +118,7 @@ extension Rag {
                     reasons[failed.name, default: 0] += 1
                     rejected += JSONValue.object(object).jsonText + "\n"
                 } else {
-                    keptQuestions.append(line.sample.question ?? "")
+                    keptQuestions.append(line.sample.question ?? line.sample.text ?? "")
                     kept += JSONValue.object(object).jsonText + "\n"
                 }
             }
@@ -151,8 +153,11 @@ extension Rag {
                 guard let object = (try? JSONValue.parse(String(raw)))?.objectValue else {
                     throw ValidationError("\(file):\(number): not a JSON object")
                 }
-                guard object["question"]?.stringValue != nil, object["answer"]?.stringValue != nil else {
-                    throw ValidationError("\(file):\(number): needs string fields \"question\" and \"answer\"")
+                let isQA = object["question"]?.stringValue != nil && object["answer"]?.stringValue != nil
+                let isText = object["text"]?.stringValue != nil && (object["label"] != nil || object["fields"] != nil)
+                guard isQA || isText else {
+                    throw ValidationError("\(file):\(number): needs string fields \"question\" and \"answer\" "
+                                          + "(or \"text\" with \"label\" or \"fields\")")
                 }
                 // Chunks of the database first (rag's own output also carries "context" in its rejected file).
                 var context: [SourcePassage] = []

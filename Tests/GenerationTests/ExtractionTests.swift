@@ -73,10 +73,12 @@ import Testing
         return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    /// A SCRIPTED reader that re-extracts as the writer did, or says `opening` for every text when given.
-    static func reader(opening: String? = nil) -> ScriptedLanguageModel {
+    /// A SCRIPTED reader that re-extracts as the writer did, or says `opening` for every text when given; asked
+    /// whether a value is what its field asks for, it says `fits`.
+    static func reader(opening: String? = nil, fits: String = "Yes") -> ScriptedLanguageModel {
         ScriptedLanguageModel(name: "reader") { _, request in
             let prompt = request.messages.last?.content ?? ""
+            if prompt.hasPrefix("Passage:") { return fits }
             let text = String(prompt.dropFirst("Text: ".count).prefix { $0 != "\n" })
             let first = text.split(separator: " ").prefix(2).joined(separator: " ")
             let body = ["opening": opening ?? first, "kind": text.count > 60 ? "long" : "short"]
@@ -101,7 +103,8 @@ import Testing
         options.sourcesPerSample = 1
         options.maxRounds = 0
         let filter = ExtractionOnlyFilter(roundTrip: FieldRoundTrip(
-            extractor: LanguageModelVerifier(model: reader), fields: task.fields, configuration: SupportChecker.Configuration()))
+            extractor: LanguageModelVerifier(model: reader), fields: task.fields, configuration: SupportChecker.Configuration(),
+            verifier: LanguageModelVerifier(model: reader)))
         let pipeline = GenerationPipeline(
             task: task, retriever: db.retriever, model: JournaledModel(base: writer, journal: StoreJournal(store: db.retriever.store)),
             filter: filter, options: options)
@@ -113,7 +116,8 @@ import Testing
         let reader = Self.reader()
         let (kept, rejected) = try await Self.run(writer: ScriptedLanguageModel { _, r in Self.reply(r) }, reader: reader, count: 3)
         #expect(kept.count == 3 && rejected.isEmpty)
-        #expect(reader.received.count == 3, "one re-extraction a sample")
+        // One re-extraction a sample, and one fit question for its one copied phrase field (not the enum).
+        #expect(reader.received.count == 6)
         for sample in kept {
             let check = try #require(sample.checks.first { $0.name == "extraction_round_trip" })
             #expect(check.passed && check.score == 1)
@@ -125,6 +129,18 @@ import Testing
             #expect(prompt?.contains("one of: long, short") == true)
             #expect(values["opening"] != nil)
         }
+    }
+
+    @Test func aValueBothModelsAgreeOnButThatIsNotWhatTheFieldAsksForIsRejected() async throws {
+        let reader = Self.reader(fits: "No")
+        let (kept, rejected) = try await Self.run(writer: ScriptedLanguageModel { _, r in Self.reply(r) }, reader: reader, count: 1)
+        #expect(kept.isEmpty && !rejected.isEmpty)
+        let failed = try #require(rejected.first?.checks.first { !$0.passed })
+        #expect(failed.name == "extraction_field_fit")
+        #expect(failed.reason.hasPrefix("opening: the reader does not take"), "\(failed.reason)")
+        // The question it was asked: the field's description as a question, the value as the proposed answer.
+        let asked = reader.received.map { $0.messages.last?.content ?? "" }.first { $0.hasPrefix("Passage:") }
+        #expect(asked?.contains("Question: What is the first two words of the text?") == true, "\(asked ?? "")")
     }
 
     @Test func aValueTheReaderReadsOtherwiseIsRejectedWithBothValues() async throws {
