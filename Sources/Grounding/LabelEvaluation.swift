@@ -81,6 +81,6 @@ public struct LabelEvaluation: Sendable {
                    precisionAtHalfWrong: kept + wrong > 0 ? kept / (kept + wrong) : 0)
     }
 
-    /// Rows at margins 0, 0.1, ..., 0.9.
-    public var table: [Row] { (0..<10).map { row(at: Double($0) / 10) } }
+    /// Rows at margins 0, 0.25, ..., 3 (calibrated log-odds).
+    public var table: [Row] { (0...12).map { row(at: Double($0) / 4) } }
 }

@@ -13,7 +13,7 @@ extension Rag.Eval {
                 from the classification task file (--task), as rag generate shows them to the verifier. \
                 The verifier (--verifier local: the installed Qwen2.5-Coder-1.5B, or an OpenAI-compatible URL) \
                 labels each text without seeing its label: for each class, P(Yes) of "is this text of that \
-                class?" from the log-probabilities, minus the same for an empty text (calibration). Prints the accuracy and, for margins 0 to 0.9, the share of texts kept under their \
+                class?" from the log-probabilities, in log-odds minus the same for an empty text (calibration). Prints the accuracy and, for margins 0 to 3, the share of texts kept under their \
                 own label and the share of (text, wrong label) pairs that would pass. --sample N takes N lines \
                 spread evenly over the file. With --json: {"n", "accuracy", "scored_share", \
                 "accuracy_by_label", "margins": [{"margin", "kept_share", "wrong_kept_share", \
@@ -69,7 +69,7 @@ extension Rag.Eval {
             }
             print("\nmargin  kept  wrong label kept  precision at half wrong")
             for row in evaluation.table {
-                print(String(format: "%.1f     %.3f  %.3f             %.3f", row.margin, row.keptShare,
+                print(String(format: "%.2f    %.3f  %.3f             %.3f", row.margin, row.keptShare,
                              row.wrongKeptShare, row.precisionAtHalfWrong))
             }
         }
