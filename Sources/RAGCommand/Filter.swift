@@ -37,12 +37,6 @@ extension Rag {
         @OptionGroup var embedding: EmbedderOptions
         @Flag(help: "Print one JSON object.") var json = false
 
-        struct Line {
-            var number: Int
-            var object: [String: JSONValue]
-            var sample: GeneratedSample
-        }
-
         struct Summary: Encodable {
             var n: Int
             var kept: Int
@@ -59,7 +53,12 @@ extension Rag {
             }
             let retriever = try store.map { try Retriever(store: $0, embedder: embedder) }
             let definition = try task.map(TaskDefinition.load)
-            let lines = try readLines(store: store)
+            let lines: [DatasetLine]
+            do {
+                lines = try DatasetLine.read(file, store: store, storePath: db)
+            } catch let error as DatasetLine.ReadError {
+                throw ValidationError(error.description)
+            }
 
             var configuration = GroundingSampleFilter.configuration(for: definition?.answerStyle ?? .sentence)
             if let threshold { configuration.threshold = threshold }
@@ -103,7 +102,7 @@ extension Rag {
             try write(lines, outcomes: outcomes, keptVectors: keptVectors)
         }
 
-        private func write(_ lines: [Line], outcomes: [[CheckOutcome]], keptVectors: [[Float]]) throws {
+        private func write(_ lines: [DatasetLine], outcomes: [[CheckOutcome]], keptVectors: [[Float]]) throws {
             let output = out ?? (file.hasSuffix(".jsonl") ? String(file.dropLast(6)) : file) + ".filtered.jsonl"
             let rejectedPath = (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".rejected.jsonl"
             var kept = "", rejected = ""
@@ -137,59 +136,6 @@ extension Rag {
                 print(String(format: "diversity: distinct-1 %.3f, distinct-2 %.3f, mean pairwise cosine %.3f",
                              diversity.distinct1, diversity.distinct2, diversity.meanPairwiseCosine))
             }
-        }
-
-        private func readLines(store: CorpusStore?) throws -> [Line] {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw ValidationError("\(file): cannot read: \((error as NSError).localizedDescription)")
-            }
-            var lines: [Line] = []
-            for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let number = i + 1
-                guard !raw.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-                guard let object = (try? JSONValue.parse(String(raw)))?.objectValue else {
-                    throw ValidationError("\(file):\(number): not a JSON object")
-                }
-                let isQA = object["question"]?.stringValue != nil && object["answer"]?.stringValue != nil
-                let isText = object["text"]?.stringValue != nil && (object["label"] != nil || object["fields"] != nil)
-                guard isQA || isText else {
-                    throw ValidationError("\(file):\(number): needs string fields \"question\" and \"answer\" "
-                                          + "(or \"text\" with \"label\" or \"fields\")")
-                }
-                // Chunks of the database first (rag's own output also carries "context" in its rejected file).
-                var context: [SourcePassage] = []
-                if let ids = object["source_chunk_ids"]?.arrayValue, !ids.isEmpty, let store {
-                    let chunkIDs = ids.compactMap { value -> Int64? in
-                        if case let .number(n) = value { return Int64(n) }
-                        return nil
-                    }
-                    let byID = Dictionary(try store.chunks(ids: chunkIDs).map { ($0.id, $0) }) { a, _ in a }
-                    context = chunkIDs.compactMap { byID[$0] }.map {
-                        SourcePassage(chunkID: $0.id, document: $0.documentPath, text: $0.text,
-                                      start: $0.characterRange.lowerBound, headingPath: $0.headingPath.joined(separator: " > "))
-                    }
-                    guard !context.isEmpty else {
-                        throw ValidationError("\(file):\(number): none of its source chunks is in \(db ?? "")")
-                    }
-                } else if let c = object["context"]?.stringValue {
-                    context = [SourcePassage(chunkID: 0, document: "", text: c, start: 0)]
-                } else if let list = object["context"]?.arrayValue {
-                    context = list.compactMap(\.stringValue).map { SourcePassage(chunkID: 0, document: "", text: $0, start: 0) }
-                } else if object["source_chunk_ids"] != nil {
-                    throw ValidationError("\(file):\(number): has source_chunk_ids but no --db was given")
-                }
-                guard !context.isEmpty else {
-                    throw ValidationError("\(file):\(number): needs \"context\" or \"source_chunk_ids\"")
-                }
-                var sample = GeneratedSample(record: object, context: context)
-                // A line from elsewhere has no chunk ids: no round-trip rank is asked for.
-                sample.sourceChunkIDs = context.map(\.chunkID).filter { $0 > 0 }
-                lines.append(Line(number: number, object: object, sample: sample))
-            }
-            return lines
         }
     }
 }
