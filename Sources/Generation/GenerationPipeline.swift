@@ -352,13 +352,13 @@ public final class GenerationPipeline: @unchecked Sendable {
     /// about, and the writer then writes an example of another class.
     func passagesFitting(_ quotas: [String: Int], among passages: [SourcePassage]) throws -> [String: [SourcePassage]] {
         let mode: SearchMode = retriever.embedder == nil ? .lexical : .hybrid
+        let byID = Dictionary(passages.map { ($0.chunkID, $0) }, uniquingKeysWith: { a, _ in a })
         var result: [String: [SourcePassage]] = [:]
         for (label, quota) in quotas {
-            let query = task.labelDefinitions[label].map { "\(label.replacingOccurrences(of: "_", with: " ")): \($0)" }
-                ?? label.replacingOccurrences(of: "_", with: " ")
+            let name = label.replacingOccurrences(of: "_", with: " ")
+            let query = task.labelDefinitions[label].map { "\(name): \($0)" } ?? name
             let depth = min(passages.count, max(1, options.sourcesPerSample) * quota)
             let hits = try retriever.search(query, options: SearchOptions(k: depth, mode: mode)).map(\.chunk.id)
-            let byID = Dictionary(passages.map { ($0.chunkID, $0) }, uniquingKeysWith: { a, _ in a })
             let first = hits.compactMap { byID[$0] }
             let taken = Set(first.map(\.chunkID))
             result[label] = first + passages.filter { !taken.contains($0.chunkID) }
