@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["VectorIndex", "Retrieval", "Store", "Ingest", "Embeddings"]
+            dependencies: ["VectorIndex", "Retrieval", "Store", "Ingest", "Embeddings", "TextAnalysis"]
         ),
         .target(
             name: "Store",
@@ -83,7 +83,8 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["Store", "Embeddings", "Retrieval", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Store", "Embeddings", "Retrieval", "TextAnalysis", "CLibXML2",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "Retrieval",
@@ -95,13 +96,15 @@ let package = Package(
         ),
         .target(
             name: "Generation",
-            dependencies: ["Grounding", "LanguageModels", "Retrieval", "Store", "VectorIndex",
+            dependencies: ["Grounding", "LanguageModels", "Retrieval", "Store", "VectorIndex", "TextAnalysis",
                            .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Grounding",
-            dependencies: ["LanguageModels", "Embeddings", "VectorIndex"]
+            dependencies: ["LanguageModels", "Embeddings", "VectorIndex", "TextAnalysis"]
         ),
+        // The one sentence splitter, word tokenizer, stopword list and distinct-n; offsets in Unicode scalars.
+        .target(name: "TextAnalysis"),
         .target(
             name: "Review",
             dependencies: ["Store", .product(name: "FlyingFox", package: "FlyingFox")]
@@ -169,7 +172,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["RAGTestSupport", "Evaluation", "Retrieval", "Store", "Ingest", "Embeddings", "VectorIndex"]
+            dependencies: ["RAGTestSupport", "Evaluation", "Retrieval", "Store", "Ingest", "Embeddings", "VectorIndex",
+                           "TextAnalysis"]
         ),
         .testTarget(
             name: "ReviewTests",
@@ -177,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GroundingTests",
-            dependencies: ["Grounding", "Embeddings", "LanguageModels"]
+            dependencies: ["Grounding", "Embeddings", "LanguageModels", "TextAnalysis"]
         ),
     ],
     swiftLanguageModes: [.v6]

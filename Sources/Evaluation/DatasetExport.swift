@@ -76,7 +76,7 @@ public struct DatasetExport {
         var written = kept.count
         switch format {
         case .ragas:
-            files = ["": jsonLines(kept.map { ragasRow($0, chunks: chunks) })]
+            files = ["": try jsonLines(kept.map { ragasRow($0, chunks: chunks) })]
         case .deepeval:
             files = ["": try json(kept.map { deepEvalGolden($0, chunks: chunks) })]
         case .squad:
@@ -230,7 +230,7 @@ public struct DatasetExport {
             }
             for target in relevant { qrels += "\(record.id)\t\(target)\t1\n" }
         }
-        return ["corpus.jsonl": jsonLines(corpus), "queries.jsonl": jsonLines(queries), "qrels/test.tsv": Data(qrels.utf8)]
+        return ["corpus.jsonl": try jsonLines(corpus), "queries.jsonl": try jsonLines(queries), "qrels/test.tsv": Data(qrels.utf8)]
     }
 
     private func huggingFace(_ records: [DatasetRecord], chunks: [Int64: StoredChunk], leftOut: [String: Int]) throws
@@ -248,7 +248,7 @@ public struct DatasetExport {
         }
         let card = DatasetCard(records: records, datasetPath: datasetPath, documents: Set(chunks.values.map(\.documentPath)),
                                leftOut: leftOut).markdown()
-        return ["data/train.jsonl": jsonLines(rows), "README.md": Data(card.utf8)]
+        return ["data/train.jsonl": try jsonLines(rows), "README.md": Data(card.utf8)]
     }
 
     // MARK: - Helpers
@@ -271,13 +271,11 @@ public struct DatasetExport {
         return Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
     }
 
-    private func jsonLines(_ rows: [[String: Any]]) -> Data {
+    private func jsonLines(_ rows: [[String: Any]]) throws -> Data {
         var data = Data()
         for row in rows {
-            if let line = try? JSONSerialization.data(withJSONObject: row, options: [.sortedKeys, .withoutEscapingSlashes]) {
-                data += line
-                data.append(0x0A)
-            }
+            data += try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys, .withoutEscapingSlashes])
+            data.append(0x0A)
         }
         return data
     }

@@ -1,5 +1,6 @@
 import Embeddings
 import Foundation
+import TextAnalysis
 import Store
 
 /// Statistics of a generated dataset: its mix, lengths, diversity, near-duplicates, how much of the corpus it
@@ -98,9 +99,9 @@ public struct DatasetStatistics: Sendable, Codable {
         self.nearDuplicateThreshold = nearDuplicateThreshold
         lengthValues = Self.lengths(records)
         lengths = lengthValues.mapValues(LengthSummary.init)
-        let prompts = records.map { TextDistribution.words($0.prompt ?? "") }
-        distinct1 = TextDistribution.distinct(prompts, n: 1)
-        distinct2 = TextDistribution.distinct(prompts, n: 2)
+        let prompts = records.map { WordTokenizer.keys(in: $0.prompt ?? "") }
+        distinct1 = DistinctNGrams.ratio(prompts, n: 1)
+        distinct2 = DistinctNGrams.ratio(prompts, n: 2)
         if let rejected { self.rejected = Self.counts(rejected.map { $0.rejectionReason ?? "unknown" }) }
 
         var sourceDocuments = records.map { $0.documents.first ?? "(unknown)" }
@@ -144,9 +145,9 @@ public struct DatasetStatistics: Sendable, Codable {
     static func lengths(_ records: [DatasetRecord]) -> [String: [Int]] {
         var result: [String: [Int]] = [:]
         for record in records {
-            if let q = record.question { result["question", default: []].append(TextDistribution.words(q).count) }
-            if let a = record.answer { result["answer", default: []].append(TextDistribution.words(a).count) }
-            if let t = record.text { result["text", default: []].append(TextDistribution.words(t).count) }
+            if let q = record.question { result["question", default: []].append(WordTokenizer.keys(in: q).count) }
+            if let a = record.answer { result["answer", default: []].append(WordTokenizer.keys(in: a).count) }
+            if let t = record.text { result["text", default: []].append(WordTokenizer.keys(in: t).count) }
         }
         return result
     }
@@ -191,8 +192,8 @@ public struct ReferenceComparison: Sendable, Codable, Equatable {
 
     /// The distribution measures (the embedding ones are added by ``addEmbeddingMeasures(generated:real:)``).
     public init(generated: [DatasetRecord], real: [DatasetRecord]) {
-        let g = generated.map { TextDistribution.words($0.prompt ?? "") }
-        let r = real.map { TextDistribution.words($0.prompt ?? "") }
+        let g = generated.map { WordTokenizer.keys(in: $0.prompt ?? "") }
+        let r = real.map { WordTokenizer.keys(in: $0.prompt ?? "") }
         samples = real.count
         tokenJSD = TextDistribution.jensenShannon(TextDistribution.frequencies(g.flatMap { $0 }),
                                                   TextDistribution.frequencies(r.flatMap { $0 }))

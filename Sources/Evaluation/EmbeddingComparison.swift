@@ -10,8 +10,8 @@ public enum EmbeddingComparison {
                                       threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [Int?] {
         guard vectors.count > 1, let dimension = vectors.first?.count else { return vectors.map { _ in nil } }
         let index = try FlatIndex(dimension: dimension, metric: .cosine)
-        try index.add(vectors.map(normalized), labels: (0..<vectors.count).map(UInt64.init))
-        let found = try index.search(batch: vectors.flatMap(normalized), k: 2, threads: threads)
+        try index.add(vectors.map(Distance.normalized), labels: (0..<vectors.count).map(UInt64.init))
+        let found = try index.search(batch: vectors.flatMap(Distance.normalized), k: 2, threads: threads)
         return found.enumerated().map { i, hits in
             guard let other = hits.first(where: { $0.label != UInt64(i) }) else { return nil }
             return Double(1 - other.distance) >= threshold ? Int(other.label) : nil
@@ -24,7 +24,7 @@ public enum EmbeddingComparison {
         func mean(_ set: [[Float]]) -> [Float] {
             var sum = [Float](repeating: 0, count: dimension)
             for v in set { for j in 0..<dimension { sum[j] += v[j] } }
-            return normalized(sum)
+            return Distance.normalized(sum)
         }
         return Double(1 - Distance.dot(mean(a), mean(b)))
     }
@@ -35,7 +35,7 @@ public enum EmbeddingComparison {
     /// - Complexity: O(|generated| · |real| · dimension).
     public static func precisionRecall(generated: [[Float]], real: [[Float]], k: Int = 3) throws
         -> (precision: Double, recall: Double) {
-        let g = generated.map(normalized), r = real.map(normalized)
+        let g = generated.map(Distance.normalized), r = real.map(Distance.normalized)
         guard g.count > k, r.count > k else { return (0, 0) }
         let realRadii = try radii(r, k: k)
         let generatedRadii = try radii(g, k: k)
@@ -62,10 +62,5 @@ public enum EmbeddingComparison {
             let others = hits.filter { $0.label != UInt64(i) }
             return others.count >= k ? others[k - 1].distance : (others.last?.distance ?? 0)
         }
-    }
-
-    static func normalized(_ v: [Float]) -> [Float] {
-        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? v.map { $0 / norm } : v
     }
 }

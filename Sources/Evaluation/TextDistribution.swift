@@ -1,36 +1,8 @@
 import Foundation
 
-/// Word-level text measures: tokens, distinct-n, and distributions compared by Jensen–Shannon divergence.
+/// Distributions of values compared by Jensen–Shannon divergence (words come from ``WordTokenizer``, distinct-n
+/// from ``DistinctNGrams``).
 public enum TextDistribution {
-    /// Lower-cased runs of letters and digits (apostrophes inside words kept: `don't`).
-    public static func words(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber || (character == "'" && !current.isEmpty) {
-                current.append(character)
-            } else if !current.isEmpty {
-                words.append(current.hasSuffix("'") ? String(current.dropLast()) : current)
-                current = ""
-            }
-        }
-        if !current.isEmpty { words.append(current.hasSuffix("'") ? String(current.dropLast()) : current) }
-        return words
-    }
-
-    /// distinct-n (Li et al., 2016): distinct n-grams over all n-grams of all texts (0 when there are none).
-    public static func distinct(_ texts: [[String]], n: Int) -> Double {
-        var seen: Set<[String]> = []
-        var total = 0
-        for words in texts where words.count >= n {
-            for start in 0...(words.count - n) {
-                seen.insert(Array(words[start..<(start + n)]))
-                total += 1
-            }
-        }
-        return total == 0 ? 0 : Double(seen.count) / Double(total)
-    }
-
     /// Relative frequencies of the values.
     public static func frequencies<T: Hashable>(_ values: [T]) -> [T: Double] {
         var counts: [T: Double] = [:]

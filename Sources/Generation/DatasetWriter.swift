@@ -38,6 +38,16 @@ public enum DatasetWriter {
     public static func card(report: GenerationReport, task: TaskDefinition, kept: [GeneratedSample]) -> String {
         var md = "# Dataset card\n\n"
         md += "- Domain: \(task.domain)\n- Task: \(task.kind.rawValue), \(task.count) requested, language \(task.language), seed \(task.seed)\n"
+        if task.kind == .classification {
+            md += "- Labels (\(task.textForm)): " + task.labels.map { label in
+                task.labelDefinitions[label].map { "`\(label)` (\($0))" } ?? "`\(label)`"
+            }.joined(separator: "; ") + "\n"
+            for label in task.labels {
+                for example in task.seedExamples[label] ?? [] {
+                    md += "- Seed example given by the task for `\(label)` (shown to the writer, not part of the dataset): \(example)\n"
+                }
+            }
+        }
         md += "- Generator: \(report.generator) (model \(report.model))\n"
         md += "- Kept \(report.kept) of \(report.generated) generated"
         md += String(format: " in %.1f s; %d model calls, %d replayed from the journal; %d tokens\n",

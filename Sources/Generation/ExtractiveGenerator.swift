@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// A passage a sample is grounded in: a stored chunk with where it sits in its document.
 public struct SourcePassage: Sendable, Equatable, Codable {
@@ -61,36 +62,10 @@ public struct ExtractiveGenerator: Sendable {
         return result
     }
 
-    /// Sentence ranges (in characters) of `text`: split after . ! ? followed by whitespace and an upper-case
-    /// letter or digit, and at blank lines.
+    /// Sentence ranges (in Characters) of `text`, from the one sentence splitter, leaving out sentences shorter
+    /// than 20 characters (headings, list labels).
     static func sentences(in text: String) -> [Range<Int>] {
-        let chars = Array(text)
-        var ranges: [Range<Int>] = []
-        var start = 0
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            var end: Int? = nil
-            if c == "\n", i + 1 < chars.count, chars[i + 1] == "\n" {
-                end = i
-            } else if ".!?".contains(c), i + 2 < chars.count, chars[i + 1].isWhitespace,
-                      chars[i + 2].isUppercase || chars[i + 2].isNumber
-            {
-                end = i + 1
-            }
-            if let end {
-                ranges.append(start..<end)
-                start = end
-            }
-            i += 1
-        }
-        if start < chars.count { ranges.append(start..<chars.count) }
-        return ranges.compactMap { r in
-            var lo = r.lowerBound, hi = r.upperBound
-            while lo < hi, chars[lo].isWhitespace { lo += 1 }
-            while hi > lo, chars[hi - 1].isWhitespace { hi -= 1 }
-            return hi - lo >= 20 ? lo..<hi : nil
-        }
+        SentenceSplitter.sentenceRanges(in: text).map { text.characterRange(ofScalars: $0) }.filter { $0.count >= 20 }
     }
 
     private func question(from range: Range<Int>, in text: String) -> ExtractiveQuestion? {

@@ -1,3 +1,4 @@
+import TextAnalysis
 import Foundation
 import Grounding
 
@@ -41,14 +42,22 @@ public enum PromptLeakage {
     ///   - passages: what the writer read; words the passages have are never leakage.
     ///   - labelName: the label the text was written for, when naming it gives it away.
     ///   - descriptions: field descriptions (extraction) the text or its values must not repeat.
+    ///   - seedExamples: the task's own example texts; a text that copies one (five words in a row the passages
+    ///     do not have) is the user's example again, not new data.
     public static func check(text: String, instructions: [String], passages: [String], labelName: String? = nil,
-                             descriptions: [String] = []) -> CheckOutcome {
+                             descriptions: [String] = [], seedExamples: [String] = []) -> CheckOutcome {
         let textWords = words(text)
         let passageRuns = runs(of: passages, length: runLength)
         for prompt in instructions {
             if let run = sharedRun(textWords, in: words(prompt), length: runLength, allowed: passageRuns) {
                 return CheckOutcome(name: "prompt_leak", passed: false, score: 0,
                                     reason: "the text repeats the prompt's words \"\(run)\"")
+            }
+        }
+        for seed in seedExamples {
+            if let run = sharedRun(textWords, in: words(seed), length: runLength, allowed: passageRuns) {
+                return CheckOutcome(name: "seed_copy", passed: false, score: 0,
+                                    reason: "the text copies a seed example: \"\(run)\"")
             }
         }
         for description in descriptions {

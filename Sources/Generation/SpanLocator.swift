@@ -1,4 +1,5 @@
 import Foundation
+import TextAnalysis
 
 /// Finds where a quoted piece of text sits in a passage, tolerating the small changes models make when they
 /// quote (case, whitespace, typographic quotes and dashes); falls back to the passage sentence that shares the
@@ -93,13 +94,8 @@ public enum SpanLocator {
         return nil
     }
 
-    static let stopWords: Set<String> = [
-        "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "was", "were", "be", "by", "for", "on", "with",
-        "as", "at", "it", "that", "this", "from", "which", "can", "not",
-    ]
-
-    /// Content words (letters and digits, stop words dropped).
+    /// Content words: the word tokenizer's keys without stopwords.
     static func words(_ text: String) -> [String] {
-        text.split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { !stopWords.contains($0) }
+        WordTokenizer.tokens(in: text).map(\.key).filter { !Lexicon.stopwords.contains($0) }
     }
 }

@@ -14,4 +14,19 @@ extension String {
         }
         return (range.lowerBound >= count ? scalars : lower)..<scalars
     }
+
+    /// `range` (Unicode scalar offsets into this string) as Character offsets; a bound inside a Character
+    /// widens the range to the whole Character.
+    func characterRange(ofScalars range: Range<Int>) -> Range<Int> {
+        var scalars = 0
+        var lower: Int?
+        var index = 0
+        for character in self {
+            if lower == nil, scalars >= range.lowerBound { lower = index }
+            if scalars >= range.upperBound { return (lower ?? index)..<index }
+            scalars += character.unicodeScalars.count
+            index += 1
+        }
+        return (lower ?? index)..<index
+    }
 }

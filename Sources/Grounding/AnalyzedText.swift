@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// A text prepared for the checks once: tokens, sentences, and the content-term stem of every token.
 ///
 /// Contexts repeat across samples (several questions per passage), so ``SupportChecker`` caches these.

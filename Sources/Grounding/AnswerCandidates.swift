@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Where else in a context an answer could have come from: the rival locations the question-fit check
 /// compares an answer with.
 enum AnswerCandidates {

@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Whether a reader's own answer to a question agrees with the sample's answer (round-trip answering).
 ///
 /// Both are compared as bags of normalised words (``WordTokenizer`` keys, articles dropped, as SQuAD's

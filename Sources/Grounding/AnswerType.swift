@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// The kind of answer a question asks for, read from its question words, and whether an answer is of it.
 ///
 /// Deliberately coarse: it only rules out answers that cannot be right ("Who ...?" answered by a number,

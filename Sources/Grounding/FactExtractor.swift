@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Finds the numbers, dates, units and names of a text (``Fact``s) and tells whether a fact appears in a
 /// range of a context.
 public enum FactExtractor {

@@ -105,3 +105,57 @@ public struct GroundingEvaluation: Sendable {
         return VerifierFigures(model: model, gate: gate, asked: count("asked"), scored: count("scored"), failed: count("failed"))
     }
 }
+
+extension GroundingEvaluation {
+    /// The evaluation as one object (`rag eval grounding --json`): a check's figures treat its own pass/fail as
+    /// the prediction.
+    public struct Report: Encodable, Sendable {
+        public var n: Int
+        public var balancedAccuracy: Double
+        public var precision: Double
+        public var recall: Double
+        public var threshold: Double
+        public var verifier: VerifierFigures?
+        public var checks: [String: CheckFigures]
+        public var kinds: [String: KindFigures]
+
+        enum CodingKeys: String, CodingKey {
+            case n, precision, recall, threshold, verifier, checks, kinds
+            case balancedAccuracy = "balanced_accuracy"
+        }
+    }
+
+    /// The report, with the verifier's figures when one was asked.
+    public func report(verifier: VerifierFigures?) -> Report {
+        Report(n: metrics.count, balancedAccuracy: metrics.balancedAccuracy, precision: metrics.precision,
+               recall: metrics.recall, threshold: threshold, verifier: verifier, checks: checks, kinds: kinds)
+    }
+
+    /// One verdict of `verdictsJSONL()`.
+    private struct VerdictLine: Encodable {
+        var line: Int
+        var supported: Bool
+        var predicted: Bool
+        var score: Double
+        var kind: String?
+        var reason: String?
+        var checks: [CheckResult]
+    }
+
+    /// One JSON line per sample: its line number, label, prediction, score, kind, the reason when rejected,
+    /// and every check.
+    public func verdictsJSONL() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for line in lines {
+            let verdict = line.verdict
+            data.append(try encoder.encode(VerdictLine(
+                line: line.sample.line, supported: line.sample.isSupported, predicted: line.predicted,
+                score: verdict.score, kind: line.sample.extra["kind"],
+                reason: line.predicted ? nil : verdict.rejectionReason, checks: verdict.checks)))
+            data.append(Data("\n".utf8))
+        }
+        return data
+    }
+}

@@ -84,3 +84,39 @@ public struct LabelEvaluation: Sendable {
     /// Rows at margins 0, 0.25, ..., 3 (calibrated log-odds).
     public var table: [Row] { (0...12).map { row(at: Double($0) / 4) } }
 }
+
+extension LabelEvaluation {
+    /// Labels each text with `labeller`, calibrated as `rag generate` calibrates: every score against the
+    /// reader's scores for an empty text.
+    public static func measure(_ texts: [(text: String, label: String)], labeller: some TextLabeller, labels: LabelSet,
+                               textForm: String, progress: (Int) -> Void = { _ in }) async throws -> LabelEvaluation {
+        let prior = try await labeller.label("", among: labels, textForm: textForm)
+        var lines: [Line] = []
+        for (i, row) in texts.enumerated() {
+            let judgement = try await labeller.label(row.text, among: labels, textForm: textForm).calibrated(by: prior)
+            lines.append(Line(text: row.text, label: row.label, judgement: judgement))
+            progress(i + 1)
+        }
+        return LabelEvaluation(lines: lines)
+    }
+
+    /// The evaluation as one object (`rag eval labels --json`).
+    public struct Report: Encodable, Sendable {
+        public var n: Int
+        public var accuracy: Double
+        public var scoredShare: Double
+        public var accuracyByLabel: [String: Double]
+        public var margins: [Row]
+
+        enum CodingKeys: String, CodingKey {
+            case n, accuracy, margins
+            case scoredShare = "scored_share"
+            case accuracyByLabel = "accuracy_by_label"
+        }
+    }
+
+    public var report: Report {
+        Report(n: lines.count, accuracy: accuracy, scoredShare: scoredShare, accuracyByLabel: accuracyByLabel,
+               margins: table)
+    }
+}

@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Finds negation cues, so that a claim negated where its support is not (or the reverse) is flagged.
 public enum NegationDetector {
     /// The negation cues among the tokens in `tokenRange` of `text` ("not", "never", "n't", "without", ...).

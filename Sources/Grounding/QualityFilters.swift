@@ -1,4 +1,5 @@
 import Embeddings
+import TextAnalysis
 import VectorIndex
 
 /// Dataset-level quality measures: near-duplicates and diversity.
@@ -62,17 +63,7 @@ public enum QualityFilters {
 
     /// ``diversity(_:embedder:)`` with the texts' embeddings already computed (one per text).
     public static func diversity(_ texts: [String], vectors: [[Float]]) -> Diversity {
-        var unigrams = Set<String>(), bigrams = Set<String>()
-        var unigramCount = 0, bigramCount = 0
-        for text in texts {
-            let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
-            unigramCount += words.count
-            unigrams.formUnion(words)
-            if words.count > 1 {
-                for i in 0..<(words.count - 1) { bigrams.insert(words[i] + " " + words[i + 1]) }
-                bigramCount += words.count - 1
-            }
-        }
+        let words = texts.map(WordTokenizer.keys(in:))
         let vectors = vectors.map(Distance.normalized)
         var total = 0.0
         var pairs = 0
@@ -83,12 +74,11 @@ public enum QualityFilters {
             }
         }
         return Diversity(
-            distinct1: unigramCount == 0 ? 0 : Double(unigrams.count) / Double(unigramCount),
-            distinct2: bigramCount == 0 ? 0 : Double(bigrams.count) / Double(bigramCount),
+            distinct1: DistinctNGrams.ratio(words, n: 1), distinct2: DistinctNGrams.ratio(words, n: 2),
             meanPairwiseCosine: pairs == 0 ? 0 : total / Double(pairs))
     }
 
     static func normalized(_ text: String) -> String {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
+        WordTokenizer.keys(in: text).joined(separator: " ")
     }
 }

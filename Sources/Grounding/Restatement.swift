@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Whether a question restates its own answer: "What does PostgreSQL not support CHECK constraints that
 /// reference ...?" for the sentence "PostgreSQL does not support CHECK constraints that reference ...". Such a
 /// question holds its answer and tests nothing; the format check rejects it.
@@ -25,13 +27,13 @@ public enum Restatement {
         return (copied, copied >= minimumRun && Double(copied) >= minimumShare * Double(answerWords.count))
     }
 
-    /// Lower-case word tokens (letters and digits).
-    static func words(_ text: String) -> [Substring] {
-        text.lowercased().split { !($0.isLetter || $0.isNumber) }
+    /// The word tokenizer's keys.
+    static func words(_ text: String) -> [String] {
+        WordTokenizer.tokens(in: text).map(\.key)
     }
 
     /// Length of the longest contiguous run of words that `a` and `b` share.
-    static func longestCommonRun(_ a: [Substring], _ b: [Substring]) -> Int {
+    static func longestCommonRun(_ a: [String], _ b: [String]) -> Int {
         guard !a.isEmpty, !b.isEmpty else { return 0 }
         var previous = [Int](repeating: 0, count: b.count + 1)
         var best = 0

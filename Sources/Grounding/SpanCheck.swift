@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Extractive answers must be a span of the context, after normalisation (see ``SpanMatcher``).
 ///
 /// Whether an answer is held to this depends on ``SupportChecker/Configuration/answerStyle``: always for

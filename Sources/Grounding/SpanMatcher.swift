@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Finds an answer as a span of a context after normalisation: case, diacritics, white space, punctuation,
 /// unicode quotes and dashes, thousands separators, number words and articles ("the") are ignored, because
 /// both sides are compared as sequences of token keys (see ``WordTokenizer``).

@@ -1,30 +1,13 @@
+import TextAnalysis
+
 /// Splitting spans of text into sentences, lines and words, on an array of Unicode scalars.
 ///
 /// Every span returned is trimmed of whitespace and non-empty, and boundaries fall on whitespace only, so a
 /// tokenizer that splits at whitespace counts a span's tokens as the sum of its parts.
 enum Segmentation {
-    /// Sentence spans: a sentence ends after `.`, `!`, `?` (or their CJK forms) and any closing quotes or
-    /// brackets, where whitespace follows.
+    /// Sentence spans, from the one sentence splitter (``SentenceSplitter``), trimmed and non-empty.
     static func sentences(_ scalars: [Unicode.Scalar], in range: Range<Int>) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        var start = range.lowerBound
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let scalar = scalars[index]
-            if terminators.contains(scalar) {
-                var end = index + 1
-                while end < range.upperBound && closers.contains(scalars[end]) { end += 1 }
-                if end == range.upperBound || scalars[end].properties.isWhitespace {
-                    append(start..<end, to: &result, scalars)
-                    start = end
-                    index = end
-                    continue
-                }
-            }
-            index += 1
-        }
-        append(start..<range.upperBound, to: &result, scalars)
-        return result
+        SentenceSplitter.sentenceRanges(in: scalars, within: range)
     }
 
     /// Line spans (for code), blank lines dropped.
@@ -62,7 +45,4 @@ enum Segmentation {
         while upper > lower && scalars[upper - 1].properties.isWhitespace { upper -= 1 }
         if lower < upper { result.append(lower..<upper) }
     }
-
-    private static let terminators: Set<Unicode.Scalar> = [".", "!", "?", "。", "！", "？", "…"]
-    private static let closers: Set<Unicode.Scalar> = ["\"", "'", ")", "]", "}", "’", "”", "»"]
 }

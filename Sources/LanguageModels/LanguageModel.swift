@@ -137,6 +137,8 @@ public enum LanguageModelError: Error, CustomStringConvertible, Equatable {
     case malformedResponse(endpoint: String, reason: String)
     /// The local server could not be installed or started.
     case serverStartFailed(reason: String)
+    /// A server address given by the user is not a URL.
+    case invalidURL(String)
 
     public var description: String {
         switch self {
@@ -144,6 +146,7 @@ public enum LanguageModelError: Error, CustomStringConvertible, Equatable {
         case let .unreachable(endpoint, reason): "\(endpoint): unreachable: \(reason)"
         case let .malformedResponse(endpoint, reason): "\(endpoint): malformed response: \(reason)"
         case let .serverStartFailed(reason): "local LLM server: \(reason)"
+        case let .invalidURL(text): "not a URL: \(text)"
         }
     }
 }

@@ -30,7 +30,7 @@ extension Rag {
             let embedder = try embedding.makeEmbedder()
             let vectors = try embedder.embed(passages)
             if json {
-                try Output.printJSON(EmbedReport(model: embedder.name, dimension: embedder.dimension, embeddings: vectors))
+                try Output.printJSON(EmbeddingReport(model: embedder.name, dimension: embedder.dimension, embeddings: vectors))
             } else {
                 var out = ""
                 for vector in vectors {
@@ -48,12 +48,5 @@ extension Rag {
             return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
                 .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
-    }
-
-    /// `rag embed --json`.
-    struct EmbedReport: Encodable {
-        var model: String
-        var dimension: Int
-        var embeddings: [[Float]]
     }
 }

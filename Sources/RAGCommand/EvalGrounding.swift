@@ -88,16 +88,15 @@ extension Rag.Eval {
                 samples: samples, verdicts: results,
                 threshold: answerVerifier == nil ? configuration.threshold : configuration.verifierThreshold,
                 tuneSplit: tuneSplit, minimumPrecision: minimumPrecision, path: data)
-            if let verdicts { try write(evaluation.lines, to: verdicts) }
+            if let verdicts, !FileManager.default.createFile(atPath: verdicts, contents: try evaluation.verdictsJSONL()) {
+                throw ValidationError("cannot write \(verdicts)")
+            }
             let verifierReport = answerVerifier.map {
                 evaluation.verifierFigures(model: $0.name, gate: configuration.verifierGate)
             }
             let metrics = evaluation.metrics
             if json {
-                try Output.printJSON(Report(n: metrics.count, balancedAccuracy: metrics.balancedAccuracy,
-                                            precision: metrics.precision, recall: metrics.recall,
-                                            threshold: evaluation.threshold, verifier: verifierReport,
-                                            checks: evaluation.checks, kinds: evaluation.kinds))
+                try Output.printJSON(evaluation.report(verifier: verifierReport))
             } else {
                 printTable(metrics, threshold: evaluation.threshold, kinds: evaluation.kinds, checks: evaluation.checks)
                 if let v = verifierReport {
@@ -111,28 +110,9 @@ extension Rag.Eval {
             }
         }
 
-        typealias CheckFigures = GroundingEvaluation.CheckFigures
-        typealias KindFigures = GroundingEvaluation.KindFigures
-
-        /// The `--json` object.
-        struct Report: Encodable {
-            var n: Int
-            var balancedAccuracy: Double
-            var precision: Double
-            var recall: Double
-            var threshold: Double
-            var verifier: GroundingEvaluation.VerifierFigures?
-            var checks: [String: CheckFigures]
-            var kinds: [String: KindFigures]
-
-            enum CodingKeys: String, CodingKey {
-                case n, precision, recall, threshold, verifier, checks, kinds
-                case balancedAccuracy = "balanced_accuracy"
-            }
-        }
-
-        private func printTable(_ metrics: BinaryMetrics, threshold: Double, kinds: [String: KindFigures],
-                                checks: [String: CheckFigures]) {
+        private func printTable(_ metrics: BinaryMetrics, threshold: Double,
+                                kinds: [String: GroundingEvaluation.KindFigures],
+                                checks: [String: GroundingEvaluation.CheckFigures]) {
             var out = "\(Output.display(data)): \(metrics.count) samples, " + String(format: "threshold %.3f\n", threshold)
             for (label, value) in [("balanced accuracy", metrics.balancedAccuracy), ("precision", metrics.precision),
                                    ("recall", metrics.recall), ("specificity", metrics.specificity)] {
@@ -154,34 +134,6 @@ extension Rag.Eval {
                 }
             }
             print(out, terminator: "")
-        }
-
-        /// One line of `--verdicts`.
-        private struct VerdictLine: Encodable {
-            var line: Int
-            var supported: Bool
-            var predicted: Bool
-            var score: Double
-            var kind: String?
-            var reason: String?
-            var checks: [CheckResult]
-        }
-
-        private func write(_ lines: [GroundingEvaluation.Line], to path: String) throws {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var data = Data()
-            for line in lines {
-                let verdict = line.verdict
-                data.append(try encoder.encode(VerdictLine(
-                    line: line.sample.line, supported: line.sample.isSupported, predicted: line.predicted,
-                    score: verdict.score, kind: line.sample.extra["kind"],
-                    reason: line.predicted ? nil : verdict.rejectionReason, checks: verdict.checks)))
-                data.append(Data("\n".utf8))
-            }
-            guard FileManager.default.createFile(atPath: path, contents: data) else {
-                throw ValidationError("cannot write \(path)")
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Evaluation
 import Generation
 import Grounding
 
@@ -32,7 +33,11 @@ extension Rag.Eval {
             guard definition.kind == .classification else {
                 throw ValidationError("\(task): not a classification task (kind: \(definition.kind.rawValue))")
             }
-            var rows = try LabelledText.load(path: data, labels: Set(definition.labels))
+            let file = try LabelledFile.load(path: data)
+            if let bad = file.examples.first(where: { !definition.labels.contains($0.label) }) {
+                throw ValidationError("\(data):\(bad.line): label \"\(bad.label)\" is not one of the task's labels")
+            }
+            var rows = file.examples
             if let sample, sample < rows.count {
                 let stride = Double(rows.count) / Double(sample)
                 rows = (0..<sample).map { rows[Int(Double($0) * stride)] }
@@ -44,21 +49,13 @@ extension Rag.Eval {
             let labeller = LanguageModelVerifier(model: connection.client)
             let labels = LabelSet(names: definition.labels, definitions: definition.labelDefinitions)
             let progress = ProgressLine("labelling", total: rows.count)
-            var lines: [LabelEvaluation.Line] = []
-            // The same contextual calibration as rag generate: scores minus those of an empty text.
-            let prior = try await labeller.label("", among: labels, textForm: definition.textForm)
-            for (i, row) in rows.enumerated() {
-                let judgement = try await labeller.label(row.text, among: labels, textForm: definition.textForm)
-                    .calibrated(by: prior)
-                lines.append(.init(text: row.text, label: row.label, judgement: judgement))
-                progress.update(i + 1)
-            }
+            let evaluation = try await LabelEvaluation.measure(
+                rows.map { ($0.text, $0.label) }, labeller: labeller, labels: labels, textForm: definition.textForm
+            ) { progress.update($0) }
             progress.finish(rows.count)
-            let evaluation = LabelEvaluation(lines: lines)
+            let lines = evaluation.lines
             if json {
-                try Output.printJSON(Report(n: lines.count, accuracy: evaluation.accuracy,
-                                            scoredShare: evaluation.scoredShare,
-                                            accuracyByLabel: evaluation.accuracyByLabel, margins: evaluation.table))
+                try Output.printJSON(evaluation.report)
                 return
             }
             print("\(Output.display(data)): \(lines.count) texts, verifier \(labeller.name), "
@@ -73,45 +70,5 @@ extension Rag.Eval {
                              row.wrongKeptShare, row.precisionAtHalfWrong))
             }
         }
-
-        struct Report: Encodable {
-            var n: Int
-            var accuracy: Double
-            var scoredShare: Double
-            var accuracyByLabel: [String: Double]
-            var margins: [LabelEvaluation.Row]
-
-            enum CodingKeys: String, CodingKey {
-                case n, accuracy, margins
-                case scoredShare = "scored_share"
-                case accuracyByLabel = "accuracy_by_label"
-            }
-        }
-    }
-}
-
-/// One `{"text", "label"}` line of a labelled file.
-struct LabelledText {
-    var text: String
-    var label: String
-
-    /// Reads a JSONL file; a bad line, or a label outside `labels`, is an error naming the file and line.
-    static func load(path: String, labels: Set<String>) throws -> [LabelledText] {
-        guard let content = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("\(path): cannot read the file")
-        }
-        var rows: [LabelledText] = []
-        for (i, line) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                  let text = object["text"] as? String, let label = object["label"] as? String
-            else { throw ValidationError("\(path):\(i + 1): expected {\"text\": ..., \"label\": ...}") }
-            guard labels.contains(label) else {
-                throw ValidationError("\(path):\(i + 1): label \"\(label)\" is not one of the task's labels")
-            }
-            rows.append(LabelledText(text: text, label: label))
-        }
-        guard !rows.isEmpty else { throw ValidationError("\(path): no labelled lines") }
-        return rows
     }
 }

@@ -60,21 +60,6 @@ extension Rag {
         @OptionGroup var embedding: EmbedderOptions
         @Flag(help: "Print one JSON object.") var json = false
 
-        func validate() throws {
-            if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
-            if rounds < 0 { throw ValidationError("--rounds must not be negative") }
-            if offline && llm != nil { throw ValidationError("--offline and --llm exclude each other") }
-            if let writer, !["small", "large"].contains(writer) {
-                throw ValidationError("--writer must be small or large, got \(writer)")
-            }
-        }
-
-        /// The installed local model that writes: --writer's, or the 1.5B model when installed, else the 0.5B.
-        func localWriter() -> LocalLLMServer.Model? {
-            if let writer { return LocalLLMServer.Model.allCases.first { ($0 == .large) == (writer == "large") } }
-            return [.large, .small].first { LocalLLMServer.isInstalled($0) }
-        }
-
         func run() async throws {
             let definition = try TaskDefinition.load(path: task)
             let store = try CorpusStore(path: db, create: false)
@@ -94,10 +79,12 @@ extension Rag {
                                              timeout: timeout)
                 } else if let local = localWriter() {
                     // One server serves writer and verifier when they are the same model: all cores, one cache.
-                    let shared = local == .large && (verification.verifier ?? "local") == "local" && !noGrounding
+                    // A second local server (the 0.5B writer beside the verifier) shares the cores with it.
+                    let localVerifier = (verification.verifier ?? "local") == "local" && !noGrounding
+                    let shared = local == .large && localVerifier
                     log("starting the local llama.cpp server (\(local.name))")
                     connection = try await .local(local, concurrency: concurrency,
-                                                  threads: shared ? ProcessInfo.processInfo.activeProcessorCount : 1,
+                                                  threads: localVerifier && !shared ? 1 : ProcessInfo.processInfo.activeProcessorCount,
                                                   timeout: timeout)
                     sharedVerifier = shared
                 } else {
@@ -139,21 +126,7 @@ extension Rag {
             var (kept, rejected, report) = try await pipeline.run(databasePath: db) { done, _ in progress.update(done) }
             progress.finish(kept.count)
             if let verifierModel, let filter {
-                report.verification = .init(
-                    model: verifierModel.name, calls: verifierModel.called, replayedCalls: verifierModel.replayed,
-                    promptTokens: verifierModel.promptTokens, seconds: verifierModel.busySeconds,
-                    threshold: filter.checker.configuration.verifierThreshold,
-                    gate: filter.checker.configuration.verifierGate,
-                    asked: filter.tally.asked, scored: filter.tally.scored, failed: filter.tally.failed,
-                    agreementThreshold: filter.checker.configuration.answerRoundTrip
-                        ? filter.checker.configuration.answerAgreementThreshold : nil,
-                    longAgreementThreshold: filter.checker.configuration.answerRoundTrip
-                        ? filter.checker.configuration.longAnswerAgreement : nil,
-                    roundTrips: filter.tally.roundTrips, roundTripRejected: filter.tally.roundTripRejected,
-                    readerConfidence: filter.checker.configuration.answerRoundTrip
-                        && filter.checker.configuration.confidentReaderProbability <= 1
-                        ? filter.checker.configuration.confidentReaderProbability : nil,
-                    keptOnReader: filter.tally.skipped)
+                report.recordVerification(by: verifierModel, filter: filter)
                 if filter.tally.failed > 0 {
                     log("verifier: \(filter.tally.failed) samples rejected because the verifier failed (see \(DatasetWriter.companionPaths(for: out).rejected))")
                 }
@@ -161,80 +134,15 @@ extension Rag {
                     log("verifier: the server returned no log-probabilities; the sampled Yes/No decided \(filter.tally.asked - filter.tally.failed - filter.tally.scored) samples")
                 }
             }
-            if report.kept > 0 {
-                let calls = report.modelCalls + report.replayedCalls
-                    + (report.verification.map { $0.calls + $0.replayedCalls } ?? 0)
-                report.callsPerKeptSample = Double(calls) / Double(report.kept)
-            }
-            let texts = kept.compactMap { $0.question ?? $0.text }
-            if texts.count >= 2 {
-                let vectors = try embedder.embed(texts)
-                let diversity = QualityFilters.diversity(texts, vectors: vectors)
-                let duplicates = QualityFilters.nearDuplicates(texts, vectors: vectors, threshold: options.duplicateThreshold)
-                let keptDuplicates = duplicates.compactMap { $0 }.count
-                let removed = report.rejected["near_duplicate"] ?? 0
-                report.diversity = .init(distinct1: diversity.distinct1, distinct2: diversity.distinct2,
-                                         meanPairwiseCosine: diversity.meanPairwiseCosine,
-                                         nearDuplicateRate: Double(keptDuplicates) / Double(texts.count),
-                                         threshold: Double(options.duplicateThreshold), removedAsDuplicates: removed,
-                                         nearDuplicateRateBeforeDedup: Double(keptDuplicates + removed)
-                                             / Double(texts.count + removed))
-            }
+            report.countCallsPerKeptSample()
+            try report.measureDiversity(of: kept, retriever: retriever, threshold: options.duplicateThreshold)
             try DatasetWriter.write(kept: kept, rejected: rejected, report: report, task: definition, to: out)
 
             if json {
                 try Output.printJSON(report)
                 return
             }
-            let paths = DatasetWriter.companionPaths(for: out)
-            print("generator: \(report.generator) (\(report.model))")
-            print("kept \(report.kept) of \(report.requested) requested (\(report.generated) generated) in "
-                + String(format: "%.1f s", report.seconds))
-            print("model calls: \(report.modelCalls), replayed from journal: \(report.replayedCalls), tokens: \(report.tokens)")
-            if let v = report.verification {
-                print("verifier \(v.model): asked about \(v.asked) samples, \(v.calls) calls (\(v.replayedCalls) replayed), "
-                    + String(format: "%d prompt tokens, %.1f s; P(Yes) threshold %.2f, gate %.2f", v.promptTokens, v.seconds, v.threshold, v.gate)
-                    + (v.failed > 0 ? "; \(v.failed) rejected because the verifier failed" : ""))
-                if let agreement = v.agreementThreshold {
-                    print("round trip: the verifier answered \(v.roundTrips) questions itself; "
-                        + "\(v.roundTripRejected) rejected for an answer that disagrees"
-                        + String(format: " (agreement below %.2f, %.2f for answers longer than a phrase)", agreement,
-                                 v.longAgreementThreshold ?? agreement)
-                        + (v.readerConfidence.map {
-                            String(format: "; %d kept without the P(Yes) call (reader P(answerable) >= %.3f)", v.keptOnReader, $0)
-                        } ?? ""))
-                }
-            }
-            if let perKept = report.callsPerKeptSample {
-                print(String(format: "model calls per kept sample (writer and verifier): %.2f", perKept))
-            }
-            if report.modelCalls > 0 {
-                print(String(format: "throughput: %.2f samples/min; waiting on the model %.1f%% of the time, rag's own work %.1f%%",
-                             report.samplesPerMinute, (1 - report.overheadShare) * 100, report.overheadShare * 100))
-            }
-            if let answered = report.closedBookAnswered {
-                print("closed-book: \(answered) of \(report.kept) kept questions answered without context")
-            }
-            if let d = report.diversity {
-                print(String(format: "diversity: distinct-1 %.3f, distinct-2 %.3f, mean pairwise cosine %.3f, near-duplicates %.1f%%; type mix within %.1f points of target",
-                             d.distinct1, d.distinct2, d.meanPairwiseCosine, d.nearDuplicateRate * 100, report.mixDeviationPoints))
-            }
-            if !report.rejected.isEmpty {
-                print("rejected: " + report.rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-            }
-            if let shortfall = report.shortfall { print("shortfall: \(shortfall)") }
-            print("wrote \(out), \(paths.rejected), \(paths.card)")
+            printSummary(report)
         }
-
-        /// The embedder the database was built with: the hashing one is rebuilt from its recorded dimension;
-        /// others come from the embedder options (and `Retriever` checks they match).
-        private func embedderMatching(_ store: CorpusStore) throws -> any Embedder {
-            if let info = try store.embedder(), info.name.hasPrefix("hash-") {
-                return HashingEmbedder(dimension: info.dimension)
-            }
-            return try embedding.makeEmbedder()
-        }
-
-        private func log(_ line: String) { Output.log(line) }
     }
 }

@@ -84,3 +84,24 @@ final class ProgressLine: @unchecked Sendable {
         FileHandle.standardError.write(Data("\n".utf8))
     }
 }
+
+/// Forwards pipeline progress (from the writer thread) to a progress line, created once the total is known.
+final class ProgressBridge: @unchecked Sendable {
+    private let lock = NSLock()
+    private var line: ProgressLine?
+    private var done = 0
+
+    func update(_ done: Int, _ total: Int, _ chunks: Int) {
+        let line = lock.withLock {
+            if self.line == nil { self.line = ProgressLine("ingest files", total: total) }
+            self.done = done
+            return self.line
+        }
+        line?.update(done)
+    }
+
+    func finish() {
+        let (line, done) = lock.withLock { (self.line, self.done) }
+        line?.finish(done)
+    }
+}

@@ -52,11 +52,3 @@ extension Rag {
         static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
     }
 }
-
-/// `rag stats --json`.
-struct StatsReport: Encodable {
-    var database: String
-    var statistics: StoreStatistics
-    var index: IndexHealth
-    var integrity: [String]?
-}

@@ -1,5 +1,6 @@
 import Embeddings
 import Foundation
+import VectorIndex
 import Store
 
 /// Searches a corpus database: dense (HNSW), lexical (FTS5 BM25) or hybrid (reciprocal rank fusion of both),
@@ -90,14 +91,9 @@ public struct Retriever: Sendable {
                            dimension: Int) throws -> [(id: Int64, score: Double)] {
         let vectors = try store.vectors(ids: ranked.map(\.id), dimension: dimension)
         let ids = ranked.map(\.id).filter { vectors[$0] != nil }
-        let normalizedQuery = Self.normalized(query)
-        let candidates = ids.map { Self.normalized(vectors[$0]!) }
+        let normalizedQuery = Distance.normalized(query)
+        let candidates = ids.map { Distance.normalized(vectors[$0]!) }
         return MaximalMarginalRelevance.select(query: normalizedQuery, candidates: candidates, k: k, lambda: lambda)
             .map { (ids[$0.index], $0.score) }
-    }
-
-    static func normalized(_ vector: [Float]) -> [Float] {
-        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? vector.map { $0 / norm } : vector
     }
 }

@@ -36,16 +36,16 @@ extension HNSWIndex {
         for q in queries where q.count != configuration.dimension {
             throw IndexError.dimensionMismatch(expected: configuration.dimension, actual: q.count)
         }
-        let results = ResultSlots<[SearchResult]>(count: queries.count)
+        let results = ResultSlots<Result<[SearchResult], any Error>>(count: queries.count)
         let workers = max(1, min(threads, queries.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker
             while i < queries.count {
-                results[i] = (try? search(queries[i], k: k, ef: ef, filter: filter)) ?? []
+                results[i] = Result { try search(queries[i], k: k, ef: ef, filter: filter) }
                 i += workers
             }
         }
-        return results.values
+        return try results.values.map { try $0.get() }
     }
 
     private func searchLocked(_ scratch: SearchScratch, k: Int, ef: Int, filter: SearchFilter?) -> [SearchResult] {

@@ -24,4 +24,15 @@ import Testing
                                             passages: ["work_mem sets memory."], descriptions: ["what it controls, in a few words"])
         #expect(!described.passed && described.reason.contains("field description"))
     }
+
+    @Test func aTextCopyingASeedExampleIsRejectedUnlessThePassageSaysItToo() {
+        let seed = "How do I make pg_dump skip one schema when I back up the whole database?"
+        let copied = PromptLeakage.check(text: "How do I make pg_dump skip one schema in a backup?", instructions: [],
+                                         passages: ["pg_dump dumps a database."], seedExamples: [seed])
+        #expect(!copied.passed && copied.name == "seed_copy" && copied.reason.contains("how do i make pg"))
+        #expect(PromptLeakage.check(text: "How do I dump only one table with pg_dump?", instructions: [],
+                                    passages: ["pg_dump dumps a database."], seedExamples: [seed]).passed)
+        #expect(PromptLeakage.check(text: "Why does -N make pg_dump skip one schema?", instructions: [],
+                                    passages: ["You can make pg_dump skip one schema with -N."], seedExamples: [seed]).passed)
+    }
 }

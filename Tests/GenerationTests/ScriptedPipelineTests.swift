@@ -74,6 +74,10 @@ import Testing
         #expect(report.keptByType == ["alpha": 3, "beta": 3])
         #expect(model.received.count == 6 && report.modelCalls == 6)
         #expect(report.shortfall == nil)
+        // Token usage is summed per attempt: the scripted model reports 10 prompt tokens a call.
+        #expect(report.promptTokens == 60 && report.completionTokens > 0)
+        #expect(report.tokens == report.promptTokens + report.completionTokens)
+        #expect(kept.allSatisfy { $0.fields["_usage"] == nil })
         // Every kept sample carries the label it was asked for and evidence located in its source.
         for sample in kept {
             #expect(sample.fields["label"]?.stringValue == sample.type)

@@ -1,3 +1,4 @@
+import TextAnalysis
 import Testing
 import Grounding
 

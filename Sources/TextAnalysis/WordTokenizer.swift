@@ -8,6 +8,11 @@ import Foundation
 /// number is a digit run with inner `,` or `.` between digits; `%`, `$`, `€`, `£`, `°` are tokens of their own;
 /// everything else is a separator.
 public enum WordTokenizer {
+    /// The matching keys of the tokens of `text`, in order: the one word list every measure counts.
+    public static func keys(in text: String) -> [String] {
+        tokens(in: text).map(\.key)
+    }
+
     /// The tokens of `text`, in order.
     public static func tokens(in text: String) -> [WordToken] {
         let scalars = Array(text.unicodeScalars)
@@ -115,18 +120,18 @@ public enum WordTokenizer {
         }
     }
 
-    static func fold(_ text: String) -> String {
+    public static func fold(_ text: String) -> String {
         if text.unicodeScalars.allSatisfy({ $0.isASCII }) {
             return text.lowercased()
         }
         return text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
     }
 
-    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value >= 48 && scalar.value <= 57
     }
 
-    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
             return (scalar.value >= 65 && scalar.value <= 90) || (scalar.value >= 97 && scalar.value <= 122)
         }
@@ -140,7 +145,7 @@ public enum WordTokenizer {
         }
     }
 
-    static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "'" || scalar == "\u{2019}" || scalar == "\u{2018}"
     }
 

@@ -1,8 +1,8 @@
 /// Fixed English word lists the checks rely on: function words, number words, units, negation cues, month
 /// names and question words. All entries are lower-case matching keys (see ``WordToken/key``).
-enum Lexicon {
+public enum Lexicon {
     /// Function words and question words: never content terms.
-    static let stopwords: Set<String> = [
+    public static let stopwords: Set<String> = [
         "a", "an", "the", "and", "or", "but", "nor", "so", "yet", "if", "then", "than", "that", "this", "these",
         "those", "there", "here", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "into",
         "onto", "upon", "over", "under", "after", "before", "during", "between", "through", "within", "without",
@@ -20,10 +20,10 @@ enum Lexicon {
     ]
 
     /// Articles, ignored when matching an answer as a span of the context (SQuAD normalisation).
-    static let articles: Set<String> = ["a", "an", "the"]
+    public static let articles: Set<String> = ["a", "an", "the"]
 
     /// Cardinal number words and their digit keys.
-    static let cardinals: [String: String] = [
+    public static let cardinals: [String: String] = [
         "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
         "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
         "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
@@ -32,7 +32,7 @@ enum Lexicon {
     ]
 
     /// Ordinal number words and their digit keys ("nineteenth" and "19th" match).
-    static let ordinals: [String: String] = [
+    public static let ordinals: [String: String] = [
         "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
         "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th", "eleventh": "11th",
         "twelfth": "12th", "thirteenth": "13th", "fourteenth": "14th", "fifteenth": "15th",
@@ -41,10 +41,10 @@ enum Lexicon {
     ]
 
     /// Scale words: a number followed by one is a different quantity ("3 million" is not "3").
-    static let scales: Set<String> = ["hundred", "thousand", "million", "billion", "trillion"]
+    public static let scales: Set<String> = ["hundred", "thousand", "million", "billion", "trillion"]
 
     /// Units and their canonical names; a unit after a number in an answer must appear in its support.
-    static let units: [String: String] = [
+    public static let units: [String: String] = [
         "%": "percent", "percent": "percent", "percentage": "percent",
         "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
         "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
@@ -67,34 +67,34 @@ enum Lexicon {
     ]
 
     /// Words that negate the clause they stand in (`n't` is split off by the tokenizer and becomes `not`).
-    static let negationCues: Set<String> = [
+    public static let negationCues: Set<String> = [
         "not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor", "without", "cannot",
         "hardly", "barely", "scarcely", "unable", "lack", "lacks", "lacked", "lacking", "fail", "fails",
         "failed",
     ]
 
     /// Month names (dates), lower-case.
-    static let months: Set<String> = [
+    public static let months: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december",
     ]
 
     /// Phrases in a question that ask for a number: the answer must then hold a number or a quantity word.
-    static let quantityQuestionPhrases: [[String]] = [
+    public static let quantityQuestionPhrases: [[String]] = [
         ["how", "many"], ["how", "old"], ["what", "year"], ["which", "year"], ["what", "years"],
         ["what", "percentage"], ["what", "percent"], ["what", "century"], ["which", "century"], ["what", "decade"],
         ["which", "decade"], ["what", "age"],
     ]
 
     /// Words that answer a quantity question without digits ("twice", "several", "many times").
-    static let quantityWords: Set<String> = [
+    public static let quantityWords: Set<String> = [
         "once", "twice", "thrice", "half", "several", "few", "many", "multiple", "numerous", "dozens",
         "hundreds", "thousands", "millions", "billions", "none", "no", "zero", "all", "most", "majority",
         "minority", "some", "countless", "hundred", "thousand", "million", "billion", "trillion",
     ]
 
     /// Words that make an answer a time expression ("after the war", "the 19th century", "in May").
-    static let temporalWords: Set<String> = [
+    public static let temporalWords: Set<String> = [
         "year", "years", "century", "centuries", "decade", "decades", "day", "days", "week", "weeks", "month",
         "months", "hour", "hours", "minute", "minutes", "second", "seconds", "after", "before", "during", "since",
         "until", "ago", "age", "ages", "era", "period", "time", "times", "season", "seasons", "war", "reign",
@@ -106,17 +106,17 @@ enum Lexicon {
     ]
 
     /// Words that make a date of a number in an answer ("the 19th century", "1960s decade").
-    static let dateUnits: Set<String> = ["century", "centuries", "decade", "decades", "bc", "ad", "bce", "ce"]
+    public static let dateUnits: Set<String> = ["century", "centuries", "decade", "decades", "bc", "ad", "bce", "ce"]
 
     /// Words that may sit around a date in a date answer ("early 1990s", "circa 1200").
-    static let dateModifiers: Set<String> = [
+    public static let dateModifiers: Set<String> = [
         "early", "late", "mid", "middle", "circa", "c", "ca", "approximately", "around", "about", "roughly",
         "year", "years", "month", "day", "end", "beginning", "start", "half", "spring", "summer", "autumn",
         "fall", "winter", "s",
     ]
 
     /// Words in a question that name a time, so that a date can answer it.
-    static let dateQuestionCues: Set<String> = [
+    public static let dateQuestionCues: Set<String> = [
         "when", "year", "years", "date", "dates", "dated", "century", "centuries", "decade", "decades", "era",
         "period", "periods", "time", "times", "age", "ages", "month", "months", "day", "days", "season",
         "seasons", "until", "since", "long", "old", "timeframe", "timeline", "span", "duration", "number",
@@ -124,5 +124,5 @@ enum Lexicon {
     ]
 
     /// Question words; the first one in a question decides what type of answer it expects.
-    static let questionWords: Set<String> = ["what", "which", "who", "whom", "whose", "where", "when", "why", "how"]
+    public static let questionWords: Set<String> = ["what", "which", "who", "whom", "whose", "where", "when", "why", "how"]
 }

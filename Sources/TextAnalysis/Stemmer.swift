@@ -1,9 +1,9 @@
 /// A light English suffix stripper for matching content words across inflections ("sacks" ~ "sack",
 /// "founded" ~ "found", "studies" ~ "study"). Deliberately conservative: it only has to map inflections of
 /// one word to one key; it never needs to produce a real word.
-enum Stemmer {
+public enum Stemmer {
     /// The stem of a matching key (numbers and short words are returned unchanged).
-    static func stem(_ key: String) -> String {
+    public static func stem(_ key: String) -> String {
         guard key.count > 3, key.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) else { return key }
         var word = key
         if word.hasSuffix("ies"), word.count > 4 {

@@ -1,0 +1,59 @@
+import Foundation
+import TextAnalysis
+import Grounding
+import Retrieval
+import Store
+import VectorIndex
+import LanguageModels
+
+/// Context assembly: which passages a slot's prompt holds.
+extension GenerationPipeline {
+    /// For each class, the usable passages in the order to try them: first those that hybrid search finds for
+    /// the class's definition (a passage about a place for "asks for a location"), most relevant first, then
+    /// the rest in the sampler's order. A random passage often holds nothing a text of a given class could be
+    /// about, and the writer then writes an example of another class.
+    func passagesFitting(_ quotas: [String: Int], among passages: [SourcePassage]) throws -> [String: [SourcePassage]] {
+        let mode: SearchMode = retriever.embedder == nil ? .lexical : .hybrid
+        let byID = Dictionary(passages.map { ($0.chunkID, $0) }, uniquingKeysWith: { a, _ in a })
+        var result: [String: [SourcePassage]] = [:]
+        for (label, quota) in quotas {
+            let name = label.replacingOccurrences(of: "_", with: " ")
+            let query = task.labelDefinitions[label].map { "\(name): \($0)" } ?? name
+            let depth = min(passages.count, max(1, options.sourcesPerSample) * quota)
+            let hits = try retriever.search(query, options: SearchOptions(k: depth, mode: mode)).map(\.chunk.id)
+            let first = hits.compactMap { byID[$0] }
+            let taken = Set(first.map(\.chunkID))
+            result[label] = first + passages.filter { !taken.contains($0.chunkID) }
+        }
+        return result
+    }
+
+    /// The source passage plus retrieved neighbours within the word budget; for multi-hop and comparison
+    /// questions the second passage comes from another document when one is related.
+    func context(for source: SourcePassage, target: String) throws -> [SourcePassage] {
+        var passages = [source]
+        var words = source.text.split(whereSeparator: \.isWhitespace).count
+        guard options.neighbours > 0 else { return passages }
+        let query = source.text.split(whereSeparator: \.isWhitespace).prefix(60).joined(separator: " ")
+        let mode: SearchMode = retriever.embedder == nil ? .lexical : .hybrid
+        // A failed search fails the run rather than silently dropping every neighbour from the prompts.
+        let hits = try retriever.search(query, options: SearchOptions(k: options.neighbours + 6, mode: mode))
+        var candidates = hits.map(\.chunk).filter { $0.id != source.chunkID }
+        if target == TaskDefinition.QuestionType.multiHop.rawValue || target == TaskDefinition.QuestionType.comparison.rawValue {
+            // Prefer a passage from another document, then another section.
+            candidates.sort { a, b in
+                (a.documentPath != source.document ? 0 : 1, a.headingPath.joined() != source.headingPath ? 0 : 1)
+                    < (b.documentPath != source.document ? 0 : 1, b.headingPath.joined() != source.headingPath ? 0 : 1)
+            }
+        }
+        for chunk in candidates where passages.count <= options.neighbours {
+            let n = chunk.text.split(whereSeparator: \.isWhitespace).count
+            guard words + n <= options.contextWords || passages.count == 1 && target == "multi_hop" else { continue }
+            words += n
+            passages.append(SourcePassage(
+                chunkID: chunk.id, document: chunk.documentPath, text: chunk.text,
+                start: chunk.characterRange.lowerBound, headingPath: chunk.headingPath.joined(separator: " > ")))
+        }
+        return passages
+    }
+}
