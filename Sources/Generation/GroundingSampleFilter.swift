@@ -95,8 +95,15 @@ public struct GroundingSampleFilter: SampleFilter {
     /// pipeline runs on a reply with an answer phrase (the phrase is in the record), then ``check(_:)``. With the same task, database
     /// and journal, it reaches the decision `rag generate` reached.
     public func recheck(_ sample: GeneratedSample) async throws -> [CheckOutcome] {
-        // A classification or extraction sample: its round trip, when the filter has one.
-        guard let question = sample.question else { return try await check(sample) }
+        // A classification or extraction sample: its round trip, when the filter has one; for extraction the
+        // cheap description-echo gate first, as the pipeline runs it.
+        guard let question = sample.question else {
+            if let extracting, let values = sample.fields["fields"]?.objectValue,
+               let echo = PromptLeakage.descriptionEcho(values: values, fields: extracting.fields) {
+                return [echo]
+            }
+            return try await check(sample)
+        }
         // In the pipeline's order: the form first, then the phrase, then the checking stage.
         let form = CheckOutcome(QuestionForm.check(question: question, answer: sample.answer ?? ""))
         if !form.passed { return [form] }

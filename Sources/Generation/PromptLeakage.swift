@@ -1,6 +1,7 @@
 import TextAnalysis
 import Foundation
 import Grounding
+import LanguageModels
 
 /// Rejects a written text that gives its making away: words of the prompt's instructions, the name of the
 /// label it was written for, or the description of a field, where the passages do not have them too.
@@ -78,6 +79,24 @@ public enum PromptLeakage {
             }
         }
         return CheckOutcome(name: "prompt_leak", passed: true, score: 1, reason: "ok")
+    }
+
+    /// A phrase field whose value has no word of its own: every content word of it (stemmed, stopwords left
+    /// out) comes from the field's description, as "control" does for "what it controls". Such a value names
+    /// nothing in the text. Nil when every phrase value has a word of its own.
+    public static func descriptionEcho(values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome? {
+        func contentStems(_ text: String) -> Set<String> {
+            Set(WordTokenizer.keys(in: text).filter { !Lexicon.stopwords.contains($0) }.map(Stemmer.stem))
+        }
+        for field in fields where field.type == .string || field.type == .list {
+            let described = contentStems(field.description)
+            for phrase in ExtractionField.phrases(values[field.name]) where contentStems(phrase).isSubset(of: described) {
+                return CheckOutcome(name: "prompt_leak", passed: false, score: 0,
+                                    reason: "the value of '\(field.name)' (\"\(phrase)\") has no word of its own beyond "
+                                        + "the field's description")
+            }
+        }
+        return nil
     }
 
     static func contains(_ words: [String], _ run: [String]) -> Bool {

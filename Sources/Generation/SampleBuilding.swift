@@ -102,9 +102,10 @@ extension GenerationPipeline {
                 CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
                              reason: spans.isEmpty ? "text not found in the passages" : "ok"),
                 Self.fieldSpans(text: text, values: values, fields: task.fields),
-                PromptLeakage.check(text: ([text] + values.values.flatMap(ExtractionField.phrases)).joined(separator: "\n"),
-                                    instructions: prompts.instructionTexts(for: slot), passages: slot.context.map(\.text),
-                                    descriptions: task.fields.map(\.description)),
+                PromptLeakage.descriptionEcho(values: values, fields: task.fields)
+                    ?? PromptLeakage.check(text: ([text] + values.values.flatMap(ExtractionField.phrases)).joined(separator: "\n"),
+                                           instructions: prompts.instructionTexts(for: slot),
+                                           passages: slot.context.map(\.text), descriptions: task.fields.map(\.description)),
             ]
         }
         return sample

@@ -1,4 +1,6 @@
 import Generation
+import Grounding
+import LanguageModels
 import Testing
 
 @Suite struct PromptLeakageTests {
@@ -34,5 +36,19 @@ import Testing
                                     passages: ["pg_dump dumps a database."], seedExamples: [seed]).passed)
         #expect(PromptLeakage.check(text: "Why does -N make pg_dump skip one schema?", instructions: [],
                                     passages: ["You can make pg_dump skip one schema with -N."], seedExamples: [seed]).passed)
+    }
+
+    @Test func aFieldValueWithNoWordBeyondItsDescriptionIsRejected() {
+        let fields = [ExtractionField(name: "setting", description: "the configuration parameter or command named"),
+                      ExtractionField(name: "purpose", description: "what it controls, in a few words", copied: false)]
+        // The example: "control" for "what it controls".
+        let echo = PromptLeakage.descriptionEcho(values: ["setting": "savepoints", "purpose": "control"], fields: fields)
+        #expect(echo?.passed == false && echo?.reason.contains("purpose") == true)
+        #expect(PromptLeakage.descriptionEcho(values: ["setting": "the commands", "purpose": "sort memory"], fields: fields) != nil)
+        #expect(PromptLeakage.descriptionEcho(values: ["setting": "work_mem", "purpose": "controls sort memory"],
+                                              fields: fields) == nil)
+        // Numbers and enum values are not phrases the writer could echo.
+        let counted = [ExtractionField(name: "n", description: "the number", type: .number)]
+        #expect(PromptLeakage.descriptionEcho(values: ["n": .number(3)], fields: counted) == nil)
     }
 }
