@@ -21,12 +21,21 @@ public enum QuestionForm {
         "for", "by", "from", "name", "list",
     ]
 
+    /// Openers that start a question only when a question word follows ("In which ...", "For how many ...").
+    static let leadingPrepositions: Set<String> = ["in", "on", "at", "to", "for", "by", "from"]
+    static let questionWords: Set<String> = ["what", "which", "who", "whom", "whose", "where", "when", "why", "how"]
+
     /// What is wrong with `question` as a question on its own (no question mark or question word, too short or
     /// too long, pointing at its text), or nil. Also the form check of classification texts that are questions.
     public static func questionProblem(_ question: String) -> String? {
         let q = question.trimmingCharacters(in: .whitespacesAndNewlines)
         let words = q.split(whereSeparator: \.isWhitespace)
-        let asks = q.hasSuffix("?") || words.first.map { openers.contains($0.lowercased()) } == true
+        let first = words.first.map { $0.lowercased() }
+        // "In which city ...?" asks; "In mathematics, 'prime' indicates ..." does not: a preposition opens a
+        // question only with a question word right after it.
+        let opens = first.map { openers.contains($0) && (!leadingPrepositions.contains($0)
+            || words.dropFirst().prefix(3).contains { questionWords.contains($0.lowercased()) }) } == true
+        let asks = q.hasSuffix("?") || opens
         return !asks ? "not a question: no '?' and no question word first"
             : words.count < minimumQuestionWords ? "question too short"
             : words.count > maximumQuestionWords ? "question too long"

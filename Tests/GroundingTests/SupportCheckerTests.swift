@@ -124,6 +124,15 @@ import Grounding
         #expect(!QuestionForm.check(question: "Panthers defense points", answer: "308").passed)
     }
 
+    @Test func aSentenceOpeningWithAPrepositionIsNotAQuestion() {
+        // Kept as TREC "questions" by a run before this rule (README, "Classification").
+        #expect(QuestionForm.questionProblem("In mathematics, 'prime' generally indicates minimality or indecomposability") != nil)
+        #expect(QuestionForm.questionProblem("In this case we say about city county or powiat grodzki") != nil)
+        #expect(QuestionForm.questionProblem("In which city is Polonia Warsaw based") == nil)
+        #expect(QuestionForm.questionProblem("For how many years did the Seven Years' War last") == nil)
+        #expect(QuestionForm.questionProblem("In 1990, who won the cup") == nil)
+    }
+
     @Test func aFailingVerifierRejectsTheSample() async throws {
         let checker = try SupportChecker(embedder: Fixtures.hashing, verifier: FailingVerifier())
         let result = try await checker.verdict(for: sample)
