@@ -326,12 +326,12 @@ public final class GenerationPipeline: @unchecked Sendable {
             }
             return (samples, usage)
         }
-        var sample = GeneratedSample(
+        let unparseable = GeneratedSample(
             id: sampleID(slot), fields: [:],
             type: slot.target, sourceChunkIDs: slot.context.map(\.chunkID), spans: [], generator: "llm", model: model.name,
             checks: [CheckOutcome(name: "unparseable_output", passed: false, score: 0, reason: lastError)],
             round: slot.round, context: slot.context)
-        return ([sample], usage)
+        return ([unparseable], usage)
     }
 
     private func extractiveSample(_ slot: SampleSlot) -> GeneratedSample {

@@ -126,7 +126,7 @@ actor RunState {
     }
 
     private static func normalizedText(_ sample: GeneratedSample) -> String {
-        WordTokenizer.keys(in: sample.question ?? sample.text ?? "").joined(separator: " ")
+        WordTokenizer.normalized(sample.question ?? sample.text ?? "")
     }
 
     /// Exact (normalised text) and near (embedding cosine) duplicates of kept samples fail.

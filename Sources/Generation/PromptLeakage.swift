@@ -9,10 +9,7 @@ public enum PromptLeakage {
     /// Runs of this many words shared with the instructions count as copied from them.
     public static let runLength = 5
 
-    /// The folded words of `text`.
-    static func words(_ text: String) -> [String] {
-        WordTokenizer.tokens(in: text).map(\.key)
-    }
+    static func words(_ text: String) -> [String] { WordTokenizer.keys(in: text) }
 
     /// The first run of `length` words of `text` that `source` also has and none of `allowed` has, as text.
     static func sharedRun(_ text: [String], in source: [String], length: Int, allowed: Set<[String]>) -> String? {
@@ -85,12 +82,10 @@ public enum PromptLeakage {
     /// out) comes from the field's description, as "control" does for "what it controls". Such a value names
     /// nothing in the text. Nil when every phrase value has a word of its own.
     public static func descriptionEcho(values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome? {
-        func contentStems(_ text: String) -> Set<String> {
-            Set(WordTokenizer.keys(in: text).filter { !Lexicon.stopwords.contains($0) }.map(Stemmer.stem))
-        }
         for field in fields where field.type == .string || field.type == .list {
-            let described = contentStems(field.description)
-            for phrase in ExtractionField.phrases(values[field.name]) where contentStems(phrase).isSubset(of: described) {
+            let described = AnalyzedText(field.description).allContentStems
+            for phrase in ExtractionField.phrases(values[field.name])
+            where AnalyzedText(phrase).allContentStems.isSubset(of: described) {
                 return CheckOutcome(name: "prompt_leak", passed: false, score: 0,
                                     reason: "the value of '\(field.name)' (\"\(phrase)\") has no word of its own beyond "
                                         + "the field's description")

@@ -96,6 +96,6 @@ public enum SpanLocator {
 
     /// Content words: the word tokenizer's keys without stopwords.
     static func words(_ text: String) -> [String] {
-        WordTokenizer.tokens(in: text).map(\.key).filter { !Lexicon.stopwords.contains($0) }
+        WordTokenizer.keys(in: text).filter { !Lexicon.stopwords.contains($0) }
     }
 }

@@ -58,6 +58,6 @@ public enum AnswerRoundTrip {
 
     /// The normalised words of `text`: token keys without articles.
     static func words(_ text: String) -> [String] {
-        WordTokenizer.tokens(in: text).map(\.key).filter { !Lexicon.articles.contains($0) }
+        WordTokenizer.keys(in: text).filter { !Lexicon.articles.contains($0) }
     }
 }

@@ -22,7 +22,7 @@ public enum QualityFilters {
         var seen: [String: Int] = [:]
         var result: [(of: Int, cosine: Float)?] = []
         for (i, text) in texts.enumerated() {
-            let key = normalized(text)
+            let key = WordTokenizer.normalized(text)
             if let earlier = seen[key] {
                 result.append((earlier, 1))
                 continue
@@ -76,9 +76,5 @@ public enum QualityFilters {
         return Diversity(
             distinct1: DistinctNGrams.ratio(words, n: 1), distinct2: DistinctNGrams.ratio(words, n: 2),
             meanPairwiseCosine: pairs == 0 ? 0 : total / Double(pairs))
-    }
-
-    static func normalized(_ text: String) -> String {
-        WordTokenizer.keys(in: text).joined(separator: " ")
     }
 }

@@ -29,7 +29,7 @@ public enum Restatement {
 
     /// The word tokenizer's keys.
     static func words(_ text: String) -> [String] {
-        WordTokenizer.tokens(in: text).map(\.key)
+        WordTokenizer.keys(in: text)
     }
 
     /// Length of the longest contiguous run of words that `a` and `b` share.

@@ -13,6 +13,12 @@ public enum WordTokenizer {
         tokens(in: text).map(\.key)
     }
 
+    /// `text` as the one normalised form that exact-duplicate checks compare: its keys joined by spaces (case,
+    /// diacritics, punctuation and number words folded).
+    public static func normalized(_ text: String) -> String {
+        keys(in: text).joined(separator: " ")
+    }
+
     /// The tokens of `text`, in order.
     public static func tokens(in text: String) -> [WordToken] {
         let scalars = Array(text.unicodeScalars)
