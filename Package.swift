@@ -75,8 +75,10 @@ let package = Package(
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["VectorIndex", "Retrieval", "Store", "Ingest", "Embeddings", "TextAnalysis"]
+            dependencies: ["Dataset", "VectorIndex", "Retrieval", "Store", "Ingest", "Embeddings", "TextAnalysis"]
         ),
+        // The one sample record, JSON value and JSONL reader/writer every dataset command shares.
+        .target(name: "Dataset"),
         .target(
             name: "Store",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
@@ -92,26 +94,27 @@ let package = Package(
         ),
         .target(
             name: "LanguageModels",
-            dependencies: ["Store"]
+            dependencies: ["Store", "Dataset"]
         ),
         .target(
             name: "Generation",
-            dependencies: ["Grounding", "LanguageModels", "Retrieval", "Store", "VectorIndex", "TextAnalysis",
+            dependencies: ["Grounding", "Dataset", "LanguageModels", "Retrieval", "Store", "VectorIndex", "TextAnalysis",
                            .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Grounding",
-            dependencies: ["LanguageModels", "Embeddings", "VectorIndex", "TextAnalysis"]
+            dependencies: ["Dataset", "LanguageModels", "Embeddings", "VectorIndex", "TextAnalysis"]
         ),
         // The one sentence splitter, word tokenizer, stopword list and distinct-n; offsets in Unicode scalars.
         .target(name: "TextAnalysis"),
         .target(
             name: "Review",
-            dependencies: ["Store", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["Dataset", "Store", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .target(
             name: "RAGCommand",
             dependencies: [
+                "Dataset",
                 "Grounding",
                 "Generation",
                 "LanguageModels",
@@ -135,12 +138,12 @@ let package = Package(
         // Shared by the test targets (a plain target: test targets cannot share sources otherwise).
         .target(
             name: "RAGTestSupport",
-            dependencies: ["Store", "VectorIndex", "LanguageModels"],
+            dependencies: ["Store", "VectorIndex", "LanguageModels", "Dataset"],
             path: "Tests/RAGTestSupport"
         ),
         .testTarget(
             name: "GenerationTests",
-            dependencies: ["RAGTestSupport", "Generation", "Grounding", "LanguageModels", "Store", "Retrieval", "Embeddings",
+            dependencies: ["RAGTestSupport", "Dataset", "Generation", "Grounding", "LanguageModels", "Store", "Retrieval", "Embeddings",
                            "Ingest", "rag"],
             exclude: ["Fixtures"]
         ),
@@ -172,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["RAGTestSupport", "Evaluation", "Retrieval", "Store", "Ingest", "Embeddings", "VectorIndex",
+            dependencies: ["RAGTestSupport", "Dataset", "Evaluation", "Retrieval", "Store", "Ingest", "Embeddings", "VectorIndex",
                            "TextAnalysis"]
         ),
         .testTarget(
@@ -181,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GroundingTests",
-            dependencies: ["Grounding", "Embeddings", "LanguageModels", "TextAnalysis"]
+            dependencies: ["Dataset", "Grounding", "Embeddings", "LanguageModels", "TextAnalysis"]
         ),
     ],
     swiftLanguageModes: [.v6]

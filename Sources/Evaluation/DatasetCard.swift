@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// The `README.md` of a Hugging Face dataset folder: YAML front matter as the Hub reads it (licence,

@@ -1,3 +1,4 @@
+import Dataset
 import Embeddings
 import Foundation
 import TextAnalysis

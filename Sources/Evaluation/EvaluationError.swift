@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// Why an evaluation input could not be used. Every case names the file, and the line where there is one.
@@ -59,11 +60,14 @@ enum TextFile {
         }
     }
 
-    /// Parses one JSONL line into an object.
-    static func jsonObject(_ line: Substring, path: String, number: Int) throws -> [String: Any] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw EvaluationError.malformedLine(path: path, line: number, reason: "not a JSON object")
+    /// The file's JSON lines, read by the dataset reader, with its errors as evaluation errors.
+    static func jsonLines(_ path: String) throws -> [JSONLines.Line] {
+        do {
+            return try JSONLines.read(path)
+        } catch let DatasetError.cannotRead(path, reason) {
+            throw EvaluationError.cannotRead(path: path, reason: reason)
+        } catch let DatasetError.malformedLine(path, line, reason) {
+            throw EvaluationError.malformedLine(path: path, line: line, reason: reason)
         }
-        return object
     }
 }

@@ -1,3 +1,5 @@
+import Dataset
+
 /// Queries to run: id and text, in file order.
 public struct QuerySet: Sendable, Equatable {
     public struct Query: Sendable, Equatable {
@@ -20,40 +22,17 @@ public struct QuerySet: Sendable, Equatable {
     /// - Throws: ``EvaluationError`` naming the file and line of a malformed record.
     public static func load(path: String) throws -> QuerySet {
         var queries: [Query] = []
-        for (number, line) in try TextFile.lines(path) {
-            let object = try TextFile.jsonObject(line, path: path, number: number)
-            guard let id = JSONField.string(object["_id"] ?? object["id"]) else {
+        for line in try TextFile.jsonLines(path) {
+            let number = line.number, object = line.object
+            guard let id = (object["_id"] ?? object["id"])?.looseString else {
                 throw EvaluationError.missingField(path: path, line: number, field: "_id")
             }
-            guard let text = object["text"] as? String else {
+            guard let text = object["text"]?.stringValue else {
                 throw EvaluationError.missingField(path: path, line: number, field: "text")
             }
             queries.append(Query(id: id, text: text))
         }
         guard !queries.isEmpty else { throw EvaluationError.empty(path: path) }
         return QuerySet(queries)
-    }
-}
-
-/// Reading loosely typed JSON values.
-enum JSONField {
-    /// A string, or an integer written as a number, as text.
-    static func string(_ value: Any?) -> String? {
-        switch value {
-        case let string as String: return string
-        case let number as Int: return String(number)
-        case let number as Double where number == number.rounded(): return String(Int(number))
-        default: return nil
-        }
-    }
-
-    /// An integer, whether written as a number or a numeric string.
-    static func int(_ value: Any?) -> Int? {
-        switch value {
-        case let number as Int: return number
-        case let number as Double where number == number.rounded(): return Int(number)
-        case let string as String: return Int(string)
-        default: return nil
-        }
     }
 }

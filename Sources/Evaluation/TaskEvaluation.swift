@@ -1,3 +1,4 @@
+import Dataset
 import Embeddings
 import Foundation
 import VectorIndex
@@ -31,24 +32,24 @@ public struct LabelledFile: Sendable, Equatable {
     public static func load(path: String) throws -> LabelledFile {
         var examples: [LabelledExample] = []
         var rejected = 0
-        for (number, line) in try TextFile.lines(path) {
-            let object = try TextFile.jsonObject(line, path: path, number: number)
-            let checks = object["checks"] as? [[String: Any]] ?? []
-            if (object["status"] as? String) == "rejected" || checks.contains(where: { ($0["passed"] as? Bool) == false }) {
+        for line in try TextFile.jsonLines(path) {
+            let number = line.number, object = line.object
+            let checks = object["checks"]?.arrayValue ?? []
+            if object["status"]?.stringValue == "rejected" || checks.contains(where: { $0["passed"] == .bool(false) }) {
                 rejected += 1
                 continue
             }
-            let fields = object["fields"] as? [String: Any] ?? [:]
+            let fields = object["fields"]?.objectValue ?? [:]
             guard let rawText = object["text"] ?? fields["text"] else {
                 throw EvaluationError.missingField(path: path, line: number, field: "text")
             }
-            guard let text = rawText as? String else {
+            guard let text = rawText.stringValue else {
                 throw EvaluationError.malformedLine(path: path, line: number, reason: "\"text\" is not a string")
             }
             guard let rawLabel = object["label"] ?? fields["label"] else {
                 throw EvaluationError.missingField(path: path, line: number, field: "label")
             }
-            guard let label = JSONField.string(rawLabel), !label.isEmpty else {
+            guard let label = rawLabel.looseString, !label.isEmpty else {
                 throw EvaluationError.malformedLine(path: path, line: number,
                                                     reason: "\"label\" is not a non-empty string or integer")
             }

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// Writes a generated dataset: the kept samples as JSONL, the rejected ones (with their reasons) beside them,
@@ -15,21 +16,13 @@ public enum DatasetWriter {
         to output: String
     ) throws {
         let (rejectedPath, cardPath) = companionPaths(for: output)
-        try atomicWrite(jsonl(kept, includeContext: false), to: output)
-        try atomicWrite(jsonl(rejected, includeContext: true), to: rejectedPath)
-        try atomicWrite(card(report: report, task: task, kept: kept), to: cardPath)
+        try JSONLines.writeAtomically(jsonl(kept, includeContext: false), to: output)
+        try JSONLines.writeAtomically(jsonl(rejected, includeContext: true), to: rejectedPath)
+        try JSONLines.writeAtomically(card(report: report, task: task, kept: kept), to: cardPath)
     }
 
     static func jsonl(_ samples: [GeneratedSample], includeContext: Bool) -> String {
-        samples.map { $0.record(includeContext: includeContext).jsonText + "\n" }.joined()
-    }
-
-    static func atomicWrite(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw GenerationError.outputFailed(path: path, reason: (error as NSError).localizedDescription)
-        }
+        JSONLines.text(of: samples.map { $0.record(includeContext: includeContext) })
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.2f", value) }

@@ -1,24 +1,6 @@
 import Foundation
 import TextAnalysis
 
-/// A passage a sample is grounded in: a stored chunk with where it sits in its document.
-public struct SourcePassage: Sendable, Equatable, Codable {
-    public var chunkID: Int64
-    public var document: String
-    public var text: String
-    /// Character offset of `text` in the document's extracted text.
-    public var start: Int
-    public var headingPath: String
-
-    public init(chunkID: Int64, document: String, text: String, start: Int, headingPath: String = "") {
-        self.chunkID = chunkID
-        self.document = document
-        self.text = text
-        self.start = start
-        self.headingPath = headingPath
-    }
-}
-
 /// A question and answer made without a language model, by rules over one sentence of a passage: the answer is
 /// always a span of the passage, so it is grounded by construction (but the questions are plain).
 public struct ExtractiveQuestion: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Dataset
 import TextAnalysis
 import Foundation
 import Grounding

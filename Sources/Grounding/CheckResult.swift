@@ -24,7 +24,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
 }
 
 /// A character span of the context that supports an answer: which passage, and unicode-scalar offsets in it.
-public struct SupportingSpan: Codable, Sendable, Equatable, Hashable {
+public struct PassageSpan: Codable, Sendable, Equatable, Hashable {
     /// Index of the passage in the context passages given to the checker.
     public var passage: Int
     /// Offset of the first unicode scalar of the span in its passage.
@@ -61,7 +61,7 @@ public struct Verdict: Codable, Sendable, Equatable {
     /// Every check's result, in the order they ran.
     public var checks: [CheckResult]
     /// Spans of the context the answer was aligned to (empty when nothing aligned).
-    public var supportingSpans: [SupportingSpan]
+    public var supportingSpans: [PassageSpan]
 
     /// The reason of the first failed check, or `nil` for a supported sample whose checks all passed.
     public var rejectionReason: String? {
@@ -96,7 +96,7 @@ public struct Verdict: Codable, Sendable, Equatable {
 
     /// Creates a verdict.
     public init(isSupported: Bool, score: Double, threshold: Double, decidedBy: Decider, checks: [CheckResult],
-                supportingSpans: [SupportingSpan]) {
+                supportingSpans: [PassageSpan]) {
         self.isSupported = isSupported
         self.score = score
         self.threshold = threshold

@@ -69,7 +69,7 @@ public struct SampleAnalysis: Sendable {
     }
 
     /// The passage and in-passage offsets of a context token range.
-    func supportingSpan(ofTokens tokenRange: Range<Int>) -> SupportingSpan? {
+    func supportingSpan(ofTokens tokenRange: Range<Int>) -> PassageSpan? {
         guard !tokenRange.isEmpty else { return nil }
         let lower = context.tokens[tokenRange.lowerBound].range.lowerBound
         let upper = context.tokens[tokenRange.upperBound - 1].range.upperBound
@@ -77,10 +77,10 @@ public struct SampleAnalysis: Sendable {
     }
 
     /// The passage and in-passage offsets of a context scalar range.
-    func supportingSpan(ofScalars range: Range<Int>) -> SupportingSpan? {
+    func supportingSpan(ofScalars range: Range<Int>) -> PassageSpan? {
         guard let passage = passageStarts.lastIndex(where: { $0 <= range.lowerBound }) else { return nil }
         let start = passageStarts[passage]
-        return SupportingSpan(passage: passage, start: range.lowerBound - start, end: range.upperBound - start)
+        return PassageSpan(passage: passage, start: range.lowerBound - start, end: range.upperBound - start)
     }
 
     /// The sentence holding context token `index`.

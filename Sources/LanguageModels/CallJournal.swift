@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// Remembers every model call and its result, keyed by a hash of (prompt, model, parameters, seed), so that a

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// One message of a chat prompt.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Embeddings
 import Evaluation
 import Foundation

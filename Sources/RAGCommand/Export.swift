@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Evaluation
 import Foundation
 import Review

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Embeddings
 import Foundation
 import Generation
@@ -56,7 +57,7 @@ extension Rag {
             let lines: [DatasetLine]
             do {
                 lines = try DatasetLine.read(file, store: store, storePath: db)
-            } catch let error as DatasetLine.ReadError {
+            } catch let error as DatasetError {
                 throw ValidationError(error.description)
             }
 
@@ -110,9 +111,7 @@ extension Rag {
             var keptQuestions: [String] = []
             for (line, checks) in zip(lines, outcomes) {
                 var object = line.object
-                object["checks"] = .array(checks.map {
-                    ["name": .string($0.name), "passed": .bool($0.passed), "score": .number($0.score), "reason": .string($0.reason)]
-                })
+                object["checks"] = .array(checks.map(\.jsonValue))
                 if let failed = checks.first(where: { !$0.passed }) {
                     reasons[failed.name, default: 0] += 1
                     rejected += JSONValue.object(object).jsonText + "\n"
@@ -121,8 +120,8 @@ extension Rag {
                     kept += JSONValue.object(object).jsonText + "\n"
                 }
             }
-            try Data(kept.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            try Data(rejected.utf8).write(to: URL(fileURLWithPath: rejectedPath), options: .atomic)
+            try JSONLines.writeAtomically(kept, to: output)
+            try JSONLines.writeAtomically(rejected, to: rejectedPath)
             let diversity = keptQuestions.count > 1 ? QualityFilters.diversity(keptQuestions, vectors: keptVectors) : nil
             let summary = Summary(n: lines.count, kept: keptQuestions.count, rejected: reasons, diversity: diversity,
                                   output: output)

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Store
 
@@ -64,73 +65,67 @@ public struct ReviewDataset: Sendable {
     public init(path: String, store: CorpusStore, includeRejected: Bool = true) throws {
         self.path = path
         name = URL(fileURLWithPath: path).lastPathComponent
-        var records: [(text: String, object: [String: Any], kept: Bool, line: Int)] = []
-        for (line, text, object) in try Self.readLines(path) { records.append((text, object, true, line)) }
+        var records: [(line: JSONLines.Line, kept: Bool)] = []
+        for line in try Self.readLines(path) { records.append((line, true)) }
         let rejectedPath = (path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path) + ".rejected.jsonl"
         if includeRejected, FileManager.default.fileExists(atPath: rejectedPath) {
-            for (line, text, object) in try Self.readLines(rejectedPath) { records.append((text, object, false, line)) }
+            for line in try Self.readLines(rejectedPath) { records.append((line, false)) }
         }
         guard !records.isEmpty else { throw ReviewError.empty(path: path) }
 
-        let chunkIDs = Set(records.flatMap { Self.int64s($0.object["source_chunk_ids"]) })
+        let chunkIDs = Set(records.flatMap { Self.int64s($0.line.object["source_chunk_ids"]) })
         let chunks = Dictionary(uniqueKeysWithValues: try store.chunks(ids: Array(chunkIDs).sorted()).map { ($0.id, $0) })
         var seen: Set<String> = []
         items = records.map { record in
-            var id = (record.object["id"] as? String) ?? (record.object["id"] as? NSNumber)?.stringValue
-                ?? "line-\(record.line)"
+            let number = record.line.number
+            var id = record.line.object["id"]?.looseString ?? "line-\(number)"
             if !seen.insert(id).inserted {
-                id += record.kept ? "@line-\(record.line)" : "@rejected-line-\(record.line)"
+                id += record.kept ? "@line-\(number)" : "@rejected-line-\(number)"
                 seen.insert(id)
             }
-            return Self.item(id: id, record: record.object, text: record.text, kept: record.kept, chunks: chunks)
+            return Self.item(id: id, record: record.line.object, text: record.line.text, kept: record.kept, chunks: chunks)
         }
     }
 
     /// The item with `id`.
     public func item(id: String) -> ReviewItem? { items.first { $0.id == id } }
 
-    static func readLines(_ path: String) throws -> [(Int, String, [String: Any])] {
-        let content: String
-        do { content = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ReviewError.cannotRead(path: path, reason: (error as NSError).localizedDescription)
+    /// The records of `path`, read by the one JSONL reader; its errors are reported as review errors.
+    static func readLines(_ path: String) throws -> [JSONLines.Line] {
+        do {
+            return try JSONLines.read(path)
+        } catch let DatasetError.cannotRead(path, reason) {
+            throw ReviewError.cannotRead(path: path, reason: reason)
+        } catch let DatasetError.malformedLine(path, line, reason) {
+            throw ReviewError.malformedLine(path: path, line: line, reason: reason)
         }
-        var out: [(Int, String, [String: Any])] = []
-        for (index, line) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if text.isEmpty { continue }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
-                throw ReviewError.malformedLine(path: path, line: index + 1, reason: "not a JSON object")
-            }
-            out.append((index + 1, text, object))
-        }
-        return out
     }
 
-    static func int64s(_ value: Any?) -> [Int64] {
-        (value as? [Any] ?? []).compactMap { ($0 as? NSNumber)?.int64Value }
+    static func int64s(_ value: JSONValue?) -> [Int64] {
+        (value?.arrayValue ?? []).compactMap { $0.looseInt.map(Int64.init) }
     }
 
-    static func item(id: String, record: [String: Any], text: String, kept: Bool,
+    static func item(id: String, record: [String: JSONValue], text: String, kept: Bool,
                      chunks: [Int64: StoredChunk]) -> ReviewItem {
         let preferred = ["question", "answer", "text", "label"]
         var fields = preferred.compactMap { key in
-            (record[key] as? String).map { ReviewItem.Field(name: key, value: $0) }
+            record[key]?.stringValue.map { ReviewItem.Field(name: key, value: $0) }
         }
         for key in record.keys.sorted() where !preferred.contains(key) && !provenanceKeys.contains(key) {
-            if let value = record[key] as? String, !key.hasPrefix("_") { fields.append(.init(name: key, value: value)) }
+            if let value = record[key]?.stringValue, !key.hasPrefix("_") { fields.append(.init(name: key, value: value)) }
         }
-        if let extracted = record["fields"] as? [String: Any] {
+        if let extracted = record["fields"]?.objectValue {
             for key in extracted.keys.sorted() {
-                if let value = extracted[key] as? String { fields.append(.init(name: "fields.\(key)", value: value)) }
+                if let value = extracted[key]?.stringValue { fields.append(.init(name: "fields.\(key)", value: value)) }
             }
         }
-        let checks = (record["checks"] as? [[String: Any]] ?? []).map {
-            ReviewItem.Check(name: ($0["name"] as? String) ?? "?", passed: ($0["passed"] as? Bool) ?? false,
-                             score: ($0["score"] as? NSNumber)?.doubleValue ?? 0, reason: ($0["reason"] as? String) ?? "")
+        let checks = CheckOutcome.outcomes(in: record).map {
+            ReviewItem.Check(name: $0.name, passed: $0.passed, score: $0.score, reason: $0.reason)
         }
-        let spans: [(chunk: Int64, start: Int, end: Int, text: String)] = (record["spans"] as? [[String: Any]] ?? []).map {
-            (($0["chunk_id"] as? NSNumber)?.int64Value ?? -1, ($0["start"] as? NSNumber)?.intValue ?? 0,
-             ($0["end"] as? NSNumber)?.intValue ?? 0, ($0["text"] as? String) ?? "")
+        // Offsets are Unicode scalars of the document's text, so the chunk is cut by scalars too.
+        let spans: [(chunk: Int64, start: Int, end: Int, text: String)] = (record["spans"]?.arrayValue ?? []).map {
+            ($0["chunk_id"]?.looseInt.map(Int64.init) ?? -1, $0["start"]?.looseInt ?? 0, $0["end"]?.looseInt ?? 0,
+             $0["text"]?.stringValue ?? "")
         }
         var unmatched: [String] = []
         var context: [ReviewPassage] = []
@@ -141,32 +136,33 @@ public struct ReviewDataset: Sendable {
                                              isStored: false))
                 continue
             }
-            let characters = Array(chunk.text)
+            let scalars = Array(chunk.text.unicodeScalars)
             var ranges: [Range<Int>] = []
             for span in spans where span.chunk == chunkID {
                 let local = (span.start - chunk.characterRange.lowerBound)..<(span.end - chunk.characterRange.lowerBound)
-                if local.lowerBound >= 0, local.upperBound <= characters.count,
-                   String(characters[local]) == span.text {
+                if local.lowerBound >= 0, local.upperBound <= scalars.count,
+                   String(String.UnicodeScalarView(scalars[local])) == span.text {
                     ranges.append(local)
                 } else if let found = chunk.text.range(of: span.text), !span.text.isEmpty {
-                    let lower = chunk.text.distance(from: chunk.text.startIndex, to: found.lowerBound)
-                    ranges.append(lower..<(lower + span.text.count))
+                    let lower = chunk.text.unicodeScalars.distance(from: chunk.text.startIndex, to: found.lowerBound)
+                    ranges.append(lower..<(lower + span.text.unicodeScalars.count))
                 } else {
                     unmatched.append(span.text)
                 }
             }
             context.append(ReviewPassage(chunkID: chunkID, document: chunk.documentPath,
                                          heading: chunk.headingPath.joined(separator: " › "),
-                                         pieces: pieces(characters, marked: ranges), isStored: true))
+                                         pieces: pieces(scalars, marked: ranges), isStored: true))
         }
         let contextIDs = Set(context.map(\.chunkID))
         for span in spans where !contextIDs.contains(span.chunk) { unmatched.append(span.text) }
-        return ReviewItem(id: id, recordText: text, automaticallyKept: kept, type: (record["type"] as? String) ?? "",
+        return ReviewItem(id: id, recordText: text, automaticallyKept: kept, type: record["type"]?.stringValue ?? "",
                           fields: fields, checks: checks, context: context, unmatchedSpans: unmatched)
     }
 
-    /// Cuts `characters` into alternating plain and marked pieces (overlapping ranges merge).
-    static func pieces(_ characters: [Character], marked: [Range<Int>]) -> [ReviewPassage.Piece] {
+    /// Cuts `scalars` into alternating plain and marked pieces (overlapping ranges merge).
+    static func pieces(_ scalars: [Unicode.Scalar], marked: [Range<Int>]) -> [ReviewPassage.Piece] {
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
         var merged: [Range<Int>] = []
         for range in marked.sorted(by: { $0.lowerBound < $1.lowerBound }) where !range.isEmpty {
             if let last = merged.last, range.lowerBound <= last.upperBound {
@@ -179,13 +175,13 @@ public struct ReviewDataset: Sendable {
         var position = 0
         for range in merged {
             if range.lowerBound > position {
-                pieces.append(.init(text: String(characters[position..<range.lowerBound]), isSupport: false))
+                pieces.append(.init(text: text(position..<range.lowerBound), isSupport: false))
             }
-            pieces.append(.init(text: String(characters[range]), isSupport: true))
+            pieces.append(.init(text: text(range), isSupport: true))
             position = range.upperBound
         }
-        if position < characters.count {
-            pieces.append(.init(text: String(characters[position...]), isSupport: false))
+        if position < scalars.count {
+            pieces.append(.init(text: text(position..<scalars.count), isSupport: false))
         }
         return pieces
     }

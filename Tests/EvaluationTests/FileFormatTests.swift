@@ -1,3 +1,4 @@
+import Dataset
 import RAGTestSupport
 import Foundation
 import Testing

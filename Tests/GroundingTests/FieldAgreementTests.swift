@@ -1,3 +1,4 @@
+import Dataset
 import Grounding
 import LanguageModels
 import Testing

@@ -75,6 +75,40 @@ struct ReviewFixture {
         #expect(keptOnly.items.count == 4)
     }
 
+    @Test func highlightsTheCitedOccurrenceByUnicodeScalarOffsetsInMixedScriptText() throws {
+        // Combining accents, a ZWJ family and a flag before the span: Character and scalar offsets differ, and the
+        // span's sentence occurs twice, so only the offsets (not a text search) find the cited one.
+        let dir = TemporaryDirectory()
+        let store = try CorpusStore(path: dir.file("db.sqlite"))
+        let sentence = "The Cafe\u{301} serves tea at noon."
+        try dir.write("cafe.md", "# Cafe\u{301} Ame\u{301}lie\n\n\(sentence) 👩‍👩‍👧 🇫🇷 Ame\u{301}lie says: \(sentence)\n")
+        _ = try IngestPipeline(store: store, embedder: HashingEmbedder(dimension: 64), options: IngestOptions())
+            .run(paths: [dir.file("cafe.md")])
+        let chunk = try #require(try store.documentPaths().flatMap { try store.chunks(documentPath: $0) }
+            .first { $0.text.contains("says") })
+        let scalars = Array(chunk.text.unicodeScalars)
+        let cited = chunk.text.unicodeScalars.count - sentence.unicodeScalars.count
+            - (chunk.text.hasSuffix(".") ? 0 : chunk.text.unicodeScalars.reversed().prefix { $0 != "." }.count)
+        #expect(String(String.UnicodeScalarView(scalars[cited..<(cited + sentence.unicodeScalars.count)])) == sentence)
+        let record: [String: Any] = [
+            "id": "s1", "question": "When does the café serve tea?", "answer": "at noon", "type": "factoid",
+            "source_chunk_ids": [chunk.id],
+            "spans": [["document": chunk.documentPath, "chunk_id": chunk.id,
+                       "start": chunk.characterRange.lowerBound + cited,
+                       "end": chunk.characterRange.lowerBound + cited + sentence.unicodeScalars.count, "text": sentence]],
+            "checks": [["name": "grounding", "passed": true, "score": 0.9, "reason": "r"]],
+        ]
+        try dir.write("data.jsonl", String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self) + "\n")
+        let item = try #require(try ReviewDataset(path: dir.file("data.jsonl"), store: store).items.first)
+        let pieces = try #require(item.context.first?.pieces)
+        #expect(pieces.map(\.text).joined() == chunk.text)
+        #expect(pieces.filter(\.isSupport).map(\.text) == [sentence])
+        // The highlighted sentence is the second one: the text before it holds the first.
+        let before = pieces.prefix { !$0.isSupport }.map(\.text).joined()
+        #expect(before.contains(sentence) && before.contains("says"))
+        #expect(item.unmatchedSpans.isEmpty)
+    }
+
     @Test func malformedLineIsAnErrorNamingFileAndLine() throws {
         let fixture = try ReviewFixture()
         try fixture.dir.write("bad.jsonl", "{\"id\": \"a\", \"question\": \"q?\"}\nnot json\n")

@@ -1,6 +1,4 @@
 import Foundation
-import Grounding
-import LanguageModels
 
 /// Where in the corpus a sample's support is: a character range of a document's extracted text, quoted.
 public struct SupportingSpan: Sendable, Codable, Equatable {
@@ -40,9 +38,37 @@ public struct CheckOutcome: Sendable, Codable, Equatable {
         self.reason = reason
     }
 
-    /// The outcome of one of the grounding stage's checks.
-    public init(_ result: CheckResult) {
-        self.init(name: result.name, passed: result.passed, score: result.score, reason: result.reason)
+    /// The outcomes written in a record's `checks` (entries that are not objects are skipped).
+    public static func outcomes(in record: [String: JSONValue]) -> [CheckOutcome] {
+        (record["checks"]?.arrayValue ?? []).compactMap(\.objectValue).map { check in
+            var score = 0.0
+            if case let .number(n)? = check["score"] { score = n }
+            return CheckOutcome(name: check["name"]?.stringValue ?? "?", passed: check["passed"] == .bool(true),
+                                score: score, reason: check["reason"]?.stringValue ?? "")
+        }
+    }
+
+    /// The outcome as it is written in a record's `checks`.
+    public var jsonValue: JSONValue {
+        ["name": .string(name), "passed": .bool(passed), "score": .number(score), "reason": .string(reason)]
+    }
+}
+
+/// A passage a sample is grounded in: a stored chunk with where it sits in its document.
+public struct SourcePassage: Sendable, Equatable, Codable {
+    public var chunkID: Int64
+    public var document: String
+    public var text: String
+    /// Character offset of `text` in the document's extracted text.
+    public var start: Int
+    public var headingPath: String
+
+    public init(chunkID: Int64, document: String, text: String, start: Int, headingPath: String = "") {
+        self.chunkID = chunkID
+        self.document = document
+        self.text = text
+        self.start = start
+        self.headingPath = headingPath
     }
 }
 
@@ -63,6 +89,20 @@ public struct GeneratedSample: Sendable, Codable, Equatable {
     public var round: Int
     /// The passages the model saw (kept for the checks and for review; not written to the dataset).
     public var context: [SourcePassage]
+
+    public init(id: String, fields: [String: JSONValue], type: String, sourceChunkIDs: [Int64], spans: [SupportingSpan],
+                generator: String, model: String, checks: [CheckOutcome], round: Int, context: [SourcePassage]) {
+        self.id = id
+        self.fields = fields
+        self.type = type
+        self.sourceChunkIDs = sourceChunkIDs
+        self.spans = spans
+        self.generator = generator
+        self.model = model
+        self.checks = checks
+        self.round = round
+        self.context = context
+    }
 
     /// Whether every check passed.
     public var isAccepted: Bool { checks.allSatisfy(\.passed) }
@@ -88,9 +128,7 @@ public struct GeneratedSample: Sendable, Codable, Equatable {
         object["generator"] = .string(generator)
         object["model"] = .string(model)
         object["round"] = .number(Double(round))
-        object["checks"] = .array(checks.map { c in
-            ["name": .string(c.name), "passed": .bool(c.passed), "score": .number(c.score), "reason": .string(c.reason)]
-        })
+        object["checks"] = .array(checks.map(\.jsonValue))
         if includeContext {
             object["context"] = .array(context.map { .string($0.text) })
         }
