@@ -4,7 +4,6 @@ import TextAnalysis
 import Grounding
 import Retrieval
 import Store
-import VectorIndex
 import LanguageModels
 
 /// Context assembly: which passages a slot's prompt holds.

@@ -58,15 +58,12 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
     case noUsableChunks(database: String)
     /// The offline generator only makes qa tasks.
     case extractiveNeedsQA
-    /// The output could not be written.
-    case outputFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .noUsableChunks(database): "\(database): no usable chunks to generate from (ingest a corpus first)"
         case .extractiveNeedsQA:
             "the offline extractive generator makes qa tasks only; give --llm URL or install the local model (bash scripts/install-llm.sh)"
-        case let .outputFailed(path, reason): "\(path): \(reason)"
         }
     }
 }

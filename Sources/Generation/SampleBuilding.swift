@@ -4,7 +4,6 @@ import TextAnalysis
 import Grounding
 import Retrieval
 import Store
-import VectorIndex
 import LanguageModels
 
 /// Sample building and location: a writer's reply made into a sample, its text located in the passages, and

@@ -17,7 +17,7 @@ public enum AnswerRoundTrip {
         // Containment counts only for answers longer than the reader's phrase; a reader who says more than the
         // answer is held to F1.
         guard answerWords.count > readerWords.count else { return f1 }
-        return max(f1, Double(longestCommonRun(readerWords, answerWords)) / Double(readerWords.count))
+        return max(f1, Double(CommonRun.longest(readerWords, answerWords)) / Double(readerWords.count))
     }
 
     /// SQuAD's token F1 between two phrases (normalised words, articles dropped), without containment: the
@@ -42,19 +42,6 @@ public enum AnswerRoundTrip {
         return 2 * precision * recall / (precision + recall)
     }
 
-    /// The length of the longest run of consecutive words that `a` and `b` share.
-    static func longestCommonRun(_ a: [String], _ b: [String]) -> Int {
-        var previous = [Int](repeating: 0, count: b.count + 1), best = 0
-        for i in 1...a.count {
-            var current = [Int](repeating: 0, count: b.count + 1)
-            for j in 1...b.count where a[i - 1] == b[j - 1] {
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
-            }
-            previous = current
-        }
-        return best
-    }
 
     /// The normalised words of `text`: token keys without articles.
     static func words(_ text: String) -> [String] {

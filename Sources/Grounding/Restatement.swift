@@ -12,7 +12,7 @@ public enum Restatement {
 
     /// The longest run of words the question copies from the answer, in order.
     public static func copiedWords(question: String, answer: String) -> Int {
-        longestCommonRun(words(question), words(answer))
+        CommonRun.longest(words(question), words(answer))
     }
 
     /// Whether the question copies at least ``minimumRun`` words and ``minimumShare`` of the answer in one run.
@@ -23,7 +23,7 @@ public enum Restatement {
     /// The copied run's length and whether it makes a restatement, from one comparison.
     public static func measure(question: String, answer: String) -> (copied: Int, restates: Bool) {
         let answerWords = words(answer)
-        let copied = longestCommonRun(words(question), answerWords)
+        let copied = CommonRun.longest(words(question), answerWords)
         return (copied, copied >= minimumRun && Double(copied) >= minimumShare * Double(answerWords.count))
     }
 
@@ -32,19 +32,4 @@ public enum Restatement {
         WordTokenizer.keys(in: text)
     }
 
-    /// Length of the longest contiguous run of words that `a` and `b` share.
-    static func longestCommonRun(_ a: [String], _ b: [String]) -> Int {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
-        var previous = [Int](repeating: 0, count: b.count + 1)
-        var best = 0
-        for i in 1...a.count {
-            var current = [Int](repeating: 0, count: b.count + 1)
-            for j in 1...b.count where a[i - 1] == b[j - 1] {
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
-            }
-            previous = current
-        }
-        return best
-    }
 }

@@ -35,17 +35,7 @@ public enum SpanMatcher {
         let needle = significant(answer).map(\.key)
         let haystack = significant(context).map(\.key)
         guard !needle.isEmpty, !haystack.isEmpty else { return 0 }
-        var previous = [Int](repeating: 0, count: needle.count + 1)
-        var current = previous
-        var best = 0
-        for word in haystack {
-            for j in 1...needle.count {
-                current[j] = word == needle[j - 1] ? previous[j - 1] + 1 : 0
-                best = max(best, current[j])
-            }
-            swap(&previous, &current)
-        }
-        return Double(best) / Double(needle.count)
+        return Double(CommonRun.longest(haystack, needle)) / Double(needle.count)
     }
 
     /// Tokens that take part in matching: everything but articles, with their index in the text.
