@@ -12,7 +12,7 @@ struct DatasetCard {
     var documents: Set<String>
     var leftOut: [String: Int]
 
-    func markdown() -> String {
+    func markdown() throws -> String {
         let licence = Self.licence(near: documents)
         let kinds = Set(records.map { $0.question != nil ? "qa" : $0.label != nil ? "classification" : "extraction" })
         var categories: [String] = []
@@ -46,7 +46,7 @@ struct DatasetCard {
             lines.append("- Left out of the export: " + leftOut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))
         }
-        if let rejected = try? DatasetRecord.loadRejected(besideDataset: datasetPath) {
+        if let rejected = try DatasetRecord.loadRejected(besideDataset: datasetPath) {
             let reasons = Dictionary(grouping: rejected, by: { $0.rejectionReason ?? "unknown" }).mapValues(\.count)
             lines.append("- Rejected while generating (\(rejected.count)): "
                          + reasons.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

@@ -247,7 +247,7 @@ public struct DatasetExport {
                 "spans": spanObjects(record), "model": record.model ?? "",
             ]
         }
-        let card = DatasetCard(records: records, datasetPath: datasetPath, documents: Set(chunks.values.map(\.documentPath)),
+        let card = try DatasetCard(records: records, datasetPath: datasetPath, documents: Set(chunks.values.map(\.documentPath)),
                                leftOut: leftOut).markdown()
         return ["data/train.jsonl": try jsonLines(rows), "README.md": Data(card.utf8)]
     }

@@ -51,7 +51,7 @@ public struct IngestPipeline: Sendable {
         summary.files = files.count
         summary.skipped = walk.skipped.count
         summary.skips = walk.skipped
-        summary.indexRepair = index.repair.description
+        summary.indexRepair = index.repair.description + (index.saveFailure.map { "; not saved: \($0)" } ?? "")
         summary.indexSeconds = Date().timeIntervalSince(indexStart)
         let runID = try store.beginRun(arguments: options.arguments)
 

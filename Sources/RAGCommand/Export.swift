@@ -37,7 +37,7 @@ extension Rag {
             let records: [DatasetRecord]
             if reviewed {
                 let dataset = try ReviewDataset(path: file, store: store, includeRejected: false)
-                let lines = ReviewExport.lines(dataset: dataset, reviews: try store.reviews(dataset: dataset.name))
+                let lines = try ReviewExport.lines(dataset: dataset, reviews: try store.reviews(dataset: dataset.name))
                 guard !lines.isEmpty else {
                     throw EvaluationError.invalidInput("\(file): no sample has been accepted in rag review yet")
                 }

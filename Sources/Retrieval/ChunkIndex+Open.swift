@@ -33,7 +33,9 @@ extension ChunkIndex {
                 }
             }
         }
-        if saveRepairs && opened.repair.changedIndex { try? opened.save() }
+        if saveRepairs && opened.repair.changedIndex {
+            do { try opened.save() } catch { opened.saveFailure = "\(error)" }
+        }
         return opened
     }
 

@@ -45,6 +45,9 @@ public final class ChunkIndex: @unchecked Sendable {
     public let index: HNSWIndex
     /// What `open` found.
     public let repair: IndexRepair
+    /// Why `open` could not save its repair to the file (the index in memory is whole; the next open repairs
+    /// again), or nil.
+    public internal(set) var saveFailure: String?
     /// The largest chunk id the index covers (all stored vectors with an id up to it are in the index).
     public var coveredThrough: Int64 { watermarkLock.withLock { watermark } }
     /// `coveredThrough`, under its lock: `apply` moves it while searches on other threads may read it.

@@ -8,6 +8,9 @@ public enum ReviewError: Error, CustomStringConvertible, Equatable {
     case unknownSample(id: String)
     case badRequest(String)
     case cannotListen(reason: String)
+    /// A stored edit of a sample that is not a JSON object of field changes.
+    case malformedEdit(id: String)
+    case cannotWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,8 @@ public enum ReviewError: Error, CustomStringConvertible, Equatable {
         case .unknownSample(let id): "no sample with id \"\(id)\" in this dataset"
         case .badRequest(let reason): reason
         case .cannotListen(let reason): "cannot start the review server: \(reason)"
+        case .malformedEdit(let id): "the stored edit of sample \"\(id)\" is not a JSON object of field changes"
+        case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         }
     }
 }

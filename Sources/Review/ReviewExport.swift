@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Store
 
@@ -6,7 +7,11 @@ public enum ReviewExport {
     /// One JSONL line per sample whose majority verdict is accept (and, with `includeUnreviewed`, per
     /// automatically kept sample nobody reviewed). Edited fields replace the originals (the latest edit wins)
     /// and each line gains `"review": {"verdict", "reviewers", "edited"}`. Returns the lines, in dataset order.
-    public static func lines(dataset: ReviewDataset, reviews: [SampleReview], includeUnreviewed: Bool = false) -> [String] {
+    /// - Throws: ``ReviewError/malformedEdit(id:)`` for a stored edit that is not a JSON object (never skipped
+    ///   silently: the reviewer's work would be lost).
+    public static func lines(dataset: ReviewDataset, reviews: [SampleReview], includeUnreviewed: Bool = false) throws
+        -> [String]
+    {
         let bySample = Dictionary(grouping: reviews, by: \.sampleID)
         var lines: [String] = []
         for item in dataset.items {
@@ -14,27 +19,28 @@ public enum ReviewExport {
             let verdict = ReviewAgreement.majority(sampleReviews)
             let unreviewedKept = sampleReviews.isEmpty && includeUnreviewed && item.automaticallyKept
             guard verdict == .accept || unreviewedKept else { continue }
-            guard var object = (try? JSONSerialization.jsonObject(with: Data(item.recordText.utf8))) as? [String: Any] else { continue }
+            // The record text came through the dataset reader, so it is an object.
+            guard var object = (try? JSONValue.parse(item.recordText))?.objectValue else {
+                throw ReviewError.malformedLine(path: dataset.path, line: 0, reason: "sample \(item.id) is not a JSON object")
+            }
             let latestEdit = sampleReviews.filter { $0.edited != nil }.max { $0.reviewedAt < $1.reviewedAt }
-            if let edit = latestEdit?.edited,
-               let changes = (try? JSONSerialization.jsonObject(with: Data(edit.utf8))) as? [String: Any] {
+            if let edit = latestEdit?.edited {
+                guard let changes = (try? JSONValue.parse(edit))?.objectValue else { throw ReviewError.malformedEdit(id: item.id) }
                 for (key, value) in changes {
-                    if key.hasPrefix("fields."), var nested = object["fields"] as? [String: Any] {
+                    if key.hasPrefix("fields."), var nested = object["fields"]?.objectValue {
                         nested[String(key.dropFirst(7))] = value
-                        object["fields"] = nested
+                        object["fields"] = .object(nested)
                     } else {
                         object[key] = value
                     }
                 }
             }
             object["review"] = [
-                "verdict": sampleReviews.isEmpty ? "unreviewed" : "accept",
-                "reviewers": Array(Set(sampleReviews.map(\.reviewer))).sorted(),
-                "edited": latestEdit != nil,
-            ] as [String: Any]
-            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
-                lines.append(String(decoding: data, as: UTF8.self))
-            }
+                "verdict": .string(sampleReviews.isEmpty ? "unreviewed" : "accept"),
+                "reviewers": .array(Array(Set(sampleReviews.map(\.reviewer))).sorted().map(JSONValue.string)),
+                "edited": .bool(latestEdit != nil),
+            ]
+            lines.append(JSONValue.object(object).jsonText)
         }
         return lines
     }
@@ -43,10 +49,9 @@ public enum ReviewExport {
     @discardableResult
     public static func write(to path: String, dataset: ReviewDataset, reviews: [SampleReview],
                              includeUnreviewed: Bool = false) throws -> Int {
-        let lines = lines(dataset: dataset, reviews: reviews, includeUnreviewed: includeUnreviewed)
-        let text = lines.map { $0 + "\n" }.joined()
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw ReviewError.cannotRead(path: path, reason: "cannot write: \((error as NSError).localizedDescription)")
+        let lines = try lines(dataset: dataset, reviews: reviews, includeUnreviewed: includeUnreviewed)
+        do { try JSONLines.writeAtomically(lines.map { $0 + "\n" }.joined(), to: path) } catch let DatasetError.cannotWrite(_, reason) {
+            throw ReviewError.cannotWrite(path: path, reason: reason)
         }
         return lines.count
     }

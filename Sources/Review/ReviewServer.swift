@@ -69,7 +69,7 @@ public final class ReviewServer: Sendable {
         }
         await server.appendRoute("GET /export.jsonl") { [self] request in
             let reviews = try store.reviews(dataset: dataset.name)
-            let lines = ReviewExport.lines(dataset: dataset, reviews: reviews,
+            let lines = try ReviewExport.lines(dataset: dataset, reviews: reviews,
                                            includeUnreviewed: request.query["unreviewed"] == "1")
             let name = dataset.name.hasSuffix(".jsonl") ? String(dataset.name.dropLast(6)) : dataset.name
             return HTTPResponse(statusCode: .ok, headers: [

@@ -179,7 +179,7 @@ struct ReviewFixture {
         try fixture.review("r2", "alice", .accept)
         let dataset = try ReviewDataset(path: fixture.datasetPath, store: fixture.store)
         let reviews = try fixture.store.reviews(dataset: dataset.name)
-        let lines = ReviewExport.lines(dataset: dataset, reviews: reviews).map {
+        let lines = try ReviewExport.lines(dataset: dataset, reviews: reviews).map {
             try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
         #expect(lines.map { $0["id"] as? String } == ["k1", "r2"])
@@ -187,7 +187,7 @@ struct ReviewFixture {
         #expect((lines[0]["review"] as? [String: Any])?["reviewers"] as? [String] == ["alice", "bob"])
         #expect(lines[1]["answer"] as? String == "Answer r2.")
 
-        let withUnreviewed = ReviewExport.lines(dataset: dataset, reviews: reviews, includeUnreviewed: true)
+        let withUnreviewed = try ReviewExport.lines(dataset: dataset, reviews: reviews, includeUnreviewed: true)
         #expect(withUnreviewed.count == 4)  // k1, k3, k4 (kept, unreviewed), r2; not k2 (rejected by a person)
         let written = try ReviewExport.write(to: fixture.dir.file("out.jsonl"), dataset: dataset, reviews: reviews)
         #expect(written == 2)
