@@ -80,57 +80,22 @@ extension Rag {
             let filter = definition.map { GroundingSampleFilter(checker: checker, task: $0) }
                 ?? GroundingSampleFilter(checker: checker, domain: nil, answerStyle: .sentence)
             let progress = ProgressLine("checking", total: lines.count)
-            var outcomes: [[CheckOutcome]] = []
-            for line in lines {
-                outcomes.append(try await filter.recheck(line.sample))
-                progress.update(outcomes.count)
-            }
+            let encoder = embedder
+            let outcome = try await DatasetFilter(filter: filter, duplicateThreshold: duplicateThreshold) {
+                try encoder.embed($0)
+            }.run(lines) { progress.update($0) }
             progress.finish(lines.count)
-            let candidates = outcomes.indices.filter { outcomes[$0].allSatisfy(\.passed) }
-            let candidateQuestions = candidates.map { lines[$0].sample.question ?? lines[$0].sample.text ?? "" }
-            let candidateVectors = try embedder.embed(candidateQuestions)
-            let duplicates = QualityFilters.nearDuplicates(candidateQuestions, vectors: candidateVectors,
-                                                           threshold: duplicateThreshold)
-            // The kept lines are the candidates that duplicate nothing, in the same order.
-            let keptVectors = zip(candidateVectors, duplicates).filter { $0.1 == nil }.map(\.0)
-            for (position, duplicate) in duplicates.enumerated() {
-                let reason = duplicate.map {
-                    String(format: "cosine %.3f with line %d", $0.cosine, lines[candidates[$0.of]].number)
-                } ?? "ok"
-                outcomes[candidates[position]].append(CheckOutcome(
-                    name: "near_duplicate", passed: duplicate == nil, score: Double(duplicate?.cosine ?? 0), reason: reason))
-            }
-            try write(lines, outcomes: outcomes, keptVectors: keptVectors)
-        }
-
-        private func write(_ lines: [DatasetLine], outcomes: [[CheckOutcome]], keptVectors: [[Float]]) throws {
             let output = out ?? (file.hasSuffix(".jsonl") ? String(file.dropLast(6)) : file) + ".filtered.jsonl"
             let rejectedPath = (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".rejected.jsonl"
-            var kept = "", rejected = ""
-            var reasons: [String: Int] = [:]
-            var keptQuestions: [String] = []
-            for (line, checks) in zip(lines, outcomes) {
-                var object = line.object
-                object["checks"] = .array(checks.map(\.jsonValue))
-                if let failed = checks.first(where: { !$0.passed }) {
-                    reasons[failed.name, default: 0] += 1
-                    rejected += JSONValue.object(object).jsonText + "\n"
-                } else {
-                    keptQuestions.append(line.sample.question ?? line.sample.text ?? "")
-                    kept += JSONValue.object(object).jsonText + "\n"
-                }
-            }
-            try JSONLines.writeAtomically(kept, to: output)
-            try JSONLines.writeAtomically(rejected, to: rejectedPath)
-            let diversity = keptQuestions.count > 1 ? QualityFilters.diversity(keptQuestions, vectors: keptVectors) : nil
-            let summary = Summary(n: lines.count, kept: keptQuestions.count, rejected: reasons, diversity: diversity,
+            let diversity = try DatasetFilter.write(lines, outcome: outcome, to: output, rejectedPath: rejectedPath)
+            let summary = Summary(n: lines.count, kept: outcome.kept, rejected: outcome.rejected, diversity: diversity,
                                   output: output)
             if json {
                 try Output.printJSON(summary)
                 return
             }
             print("kept \(summary.kept) of \(summary.n); wrote \(output) and \(rejectedPath)")
-            for (reason, n) in reasons.sorted(by: { $0.key < $1.key }) { print("  rejected \(reason): \(n)") }
+            for (reason, n) in summary.rejected.sorted(by: { $0.key < $1.key }) { print("  rejected \(reason): \(n)") }
             if let diversity {
                 print(String(format: "diversity: distinct-1 %.3f, distinct-2 %.3f, mean pairwise cosine %.3f",
                              diversity.distinct1, diversity.distinct2, diversity.meanPairwiseCosine))
