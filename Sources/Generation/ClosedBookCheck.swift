@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import TextAnalysis
 import LanguageModels
 
 /// The closed-book check: the model answers a kept question without any context. A sample it answers right
@@ -42,21 +43,11 @@ public struct ClosedBookCheck: Sendable {
     /// SQuAD-style token F1: lowercased words without punctuation and articles, multiset overlap.
     public static func tokenF1(_ prediction: String, _ reference: String) -> Double {
         func tokens(_ text: String) -> [String] {
-            text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
-                .filter { !["a", "an", "the"].contains($0) }
+            WordTokenizer.keys(in: text).filter { !Lexicon.articles.contains($0) }
         }
         let p = tokens(prediction), r = tokens(reference)
-        guard !p.isEmpty, !r.isEmpty else { return p.isEmpty && r.isEmpty ? 1 : 0 }
-        var counts: [String: Int] = [:]
-        for t in r { counts[t, default: 0] += 1 }
-        var common = 0
-        for t in p where counts[t, default: 0] > 0 {
-            counts[t]! -= 1
-            common += 1
-        }
-        guard common > 0 else { return 0 }
-        let precision = Double(common) / Double(p.count), recall = Double(common) / Double(r.count)
-        return 2 * precision * recall / (precision + recall)
+        guard !p.isEmpty || !r.isEmpty else { return 1 }
+        return WordOverlap.f1(p, r)
     }
 
     /// Whether a sample was tagged as answerable without context.

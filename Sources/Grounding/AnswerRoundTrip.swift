@@ -12,34 +12,19 @@ public enum AnswerRoundTrip {
     public static func agreement(reader: String?, answer: String) -> Double {
         guard let reader else { return 0 }
         let readerWords = words(reader), answerWords = words(answer)
-        let f1 = tokenF1(readerWords, answerWords)
+        let f1 = WordOverlap.f1(readerWords, answerWords)
         guard f1 > 0 else { return 0 }
         // Containment counts only for answers longer than the reader's phrase; a reader who says more than the
         // answer is held to F1.
         guard answerWords.count > readerWords.count else { return f1 }
-        return max(f1, Double(CommonRun.longest(readerWords, answerWords)) / Double(readerWords.count))
+        return max(f1, Double(WordOverlap.longestCommonRun(readerWords, answerWords)) / Double(readerWords.count))
     }
 
     /// SQuAD's token F1 between two phrases (normalised words, articles dropped), without containment: the
     /// agreement of two extracted field values, where a value that says more than the text's is not the same.
     public static func tokenF1(reader: String?, answer: String) -> Double {
         guard let reader else { return 0 }
-        return tokenF1(words(reader), words(answer))
-    }
-
-    static func tokenF1(_ readerWords: [String], _ answerWords: [String]) -> Double {
-        guard !readerWords.isEmpty, !answerWords.isEmpty else { return 0 }
-        var remaining: [String: Int] = [:]
-        for word in answerWords { remaining[word, default: 0] += 1 }
-        var common = 0
-        for word in readerWords where remaining[word, default: 0] > 0 {
-            remaining[word]! -= 1
-            common += 1
-        }
-        guard common > 0 else { return 0 }
-        let precision = Double(common) / Double(readerWords.count)
-        let recall = Double(common) / Double(answerWords.count)
-        return 2 * precision * recall / (precision + recall)
+        return WordOverlap.f1(words(reader), words(answer))
     }
 
 

@@ -12,7 +12,7 @@ public enum Restatement {
 
     /// The longest run of words the question copies from the answer, in order.
     public static func copiedWords(question: String, answer: String) -> Int {
-        CommonRun.longest(words(question), words(answer))
+        WordOverlap.longestCommonRun(words(question), words(answer))
     }
 
     /// Whether the question copies at least ``minimumRun`` words and ``minimumShare`` of the answer in one run.
@@ -23,7 +23,7 @@ public enum Restatement {
     /// The copied run's length and whether it makes a restatement, from one comparison.
     public static func measure(question: String, answer: String) -> (copied: Int, restates: Bool) {
         let answerWords = words(answer)
-        let copied = CommonRun.longest(words(question), answerWords)
+        let copied = WordOverlap.longestCommonRun(words(question), answerWords)
         return (copied, copied >= minimumRun && Double(copied) >= minimumShare * Double(answerWords.count))
     }
 

@@ -35,7 +35,7 @@ public enum SpanMatcher {
         let needle = significant(answer).map(\.key)
         let haystack = significant(context).map(\.key)
         guard !needle.isEmpty, !haystack.isEmpty else { return 0 }
-        return Double(CommonRun.longest(haystack, needle)) / Double(needle.count)
+        return Double(WordOverlap.longestCommonRun(haystack, needle)) / Double(needle.count)
     }
 
     /// Tokens that take part in matching: everything but articles, with their index in the text.
