@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // "rag": the tests run the built binary, so building them builds it (never a stale one).
-            dependencies: ["RAGTestSupport", "Store", "Embeddings", "rag"]
+            dependencies: ["RAGTestSupport", "Store", "Embeddings", "LanguageModels", "rag"]
         ),
         .testTarget(
             name: "EmbeddingsTests",

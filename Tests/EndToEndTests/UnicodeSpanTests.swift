@@ -1,5 +1,6 @@
 import RAGTestSupport
 import Foundation
+import LanguageModels
 import Store
 import Testing
 
@@ -26,6 +27,23 @@ import Testing
         """
 
     @Test func everyOfflineSpanIsExactInUnicodeScalars() async throws {
+        let checked = try await Self.checkSpans(generator: ["--offline"], count: 7)
+        #expect(checked.count >= 5, "spans checked: \(checked.count)")
+        #expect(checked.contains { $0.unicodeScalars.count > $0.count }, "some span holds multi-scalar characters")
+    }
+
+    /// The same with the real 0.5B writer: its quotes are located in the passages, and every span it cites, kept
+    /// or rejected, is exact.
+    @Test func everyLLMSpanIsExactInUnicodeScalars() async throws {
+        try #require(LocalLLMServer.isInstalled(), "the local LLM is not installed: run bash scripts/install-llm.sh")
+        let checked = try await Self.checkSpans(
+            generator: ["--writer", "small", "--no-grounding", "--sources-per-sample", "3"], count: 4)
+        #expect(checked.count >= 2, "spans checked: \(checked.count)")
+    }
+
+    /// Ingests the corpus, generates with `generator`, and checks every span of the kept and rejected lines
+    /// against the stored chunk text, sliced in Unicode scalars; returns the texts of the spans checked.
+    static func checkSpans(generator: [String], count: Int) async throws -> [String] {
         let dir = TemporaryDirectory()
         // One file a paragraph (with the next one, for the 30 words a source needs), each under the heading.
         let paragraphs = Array(Self.corpus.components(separatedBy: "\n\n").dropFirst())
@@ -39,19 +57,19 @@ import Testing
         try dir.write("task.yaml", """
             domain: a bakery in Lyon
             kind: qa
-            count: 7
+            count: \(count)
             seed: 4
             qa: {types: {definition: 1.0}, answer_style: span}
             """)
         let generate = try await RagProcess.run(["generate", "--task", "task.yaml", "--db", "u.db", "--out", "d.jsonl",
-                                                 "--offline", "--embedder", "hash"], in: dir.path)
+                                                 "--embedder", "hash"] + generator, in: dir.path)
         try #require(generate.status == 0, "\(generate.stderr)")
         var lines = try String(contentsOfFile: dir.file("d.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
         if let rejected = try? String(contentsOfFile: dir.file("d.rejected.jsonl"), encoding: .utf8) {
             lines += rejected.split(separator: "\n").map(String.init)
         }
         let store = try CorpusStore(path: dir.file("u.db"), create: false)
-        var checked = 0
+        var checked: [String] = []
         for line in lines {
             for span in try RagProcess.json(line)["spans"] as? [[String: Any]] ?? [] {
                 let id = try #require((span["chunk_id"] as? NSNumber)?.int64Value)
@@ -63,12 +81,9 @@ import Testing
                 var sliced = String.UnicodeScalarView()
                 sliced.append(contentsOf: scalars[start..<end])
                 #expect(String(sliced) == span["text"] as? String)
-                checked += 1
+                checked.append(String(sliced))
             }
         }
-        #expect(checked >= 5, "spans checked: \(checked)")
-        let texts = lines.compactMap { try? RagProcess.json($0)["spans"] as? [[String: Any]] }.flatMap { $0 }
-            .compactMap { $0["text"] as? String }
-        #expect(texts.contains { $0.unicodeScalars.count > $0.count }, "some span holds multi-scalar characters")
+        return checked
     }
 }
