@@ -52,6 +52,20 @@ public struct TokenUsage: Sendable, Equatable {
     }
 }
 
+/// A request to stop a run early (Ctrl-C), checked before each new model call.
+public final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+
+    public init() {}
+
+    /// Whether a stop has been requested.
+    public var isRequested: Bool { lock.withLock { requested } }
+
+    /// Requests the stop.
+    public func request() { lock.withLock { requested = true } }
+}
+
 /// Errors of the generation pipeline.
 public enum GenerationError: Error, CustomStringConvertible, Equatable {
     /// The database has no chunk long enough to generate from.
@@ -95,9 +109,11 @@ public final class GenerationPipeline: @unchecked Sendable {
         prompts = PromptBuilder(task: task)
     }
 
-    /// Runs the plan; `progress(kept, requested)` is called as samples are kept.
+    /// Runs the plan; `progress(kept, requested)` is called as samples are kept. Once `stop` is requested, no
+    /// new model call starts: the attempts in flight finish and the run returns what it has, with the stop as
+    /// its shortfall (every call is journaled, so a rerun replays them and goes on).
     public func run(
-        databasePath: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        databasePath: String, stop: StopRequest? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> (kept: [GeneratedSample], rejected: [GeneratedSample], report: GenerationReport) {
         let started = Date()
         if model == nil, task.kind != .qa { throw GenerationError.extractiveNeedsQA }
@@ -128,7 +144,7 @@ public final class GenerationPipeline: @unchecked Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
                 group.addTask { [self] in
-                    while let slot = await state.nextSlot() {
+                    while stop?.isRequested != true, let slot = await state.nextSlot() {
                         let (samples, usage) = try await self.attempt(slot)
                         let vector = samples.last?.isAccepted == true ? try self.dedupVector(samples.last!) : nil
                         let next = await state.finish(
@@ -180,7 +196,9 @@ public final class GenerationPipeline: @unchecked Sendable {
                 return have < quota ? "\(key) \(have)/\(quota)" : nil
             }.sorted().joined(separator: ", ")
             let tried = await state.slotsStarted
-            report.shortfall = tried >= options.sourcesPerSample * task.count
+            report.shortfall = stop?.isRequested == true
+                ? "stopped on request after \(tried) sources with quotas unmet: \(missing) (rerun the same command to go on)"
+                : tried >= options.sourcesPerSample * task.count
                 ? "stopped after \(tried) sources (\(options.sourcesPerSample) per requested sample) with quotas unmet: \(missing)"
                 : "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"
         }

@@ -123,7 +123,9 @@ extension Rag {
             let pipeline = GenerationPipeline(task: definition, retriever: retriever, model: model, filter: filter,
                                               options: options)
             let progress = ProgressLine("generate", total: definition.count)
-            var (kept, rejected, report) = try await pipeline.run(databasePath: db) { done, _ in progress.update(done) }
+            var (kept, rejected, report) = try await pipeline.run(databasePath: db, stop: Output.stopOnInterrupt()) {
+                done, _ in progress.update(done)
+            }
             progress.finish(kept.count)
             if let verifierModel, let filter {
                 report.recordVerification(by: verifierModel, filter: filter)

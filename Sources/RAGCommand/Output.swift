@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +36,33 @@ enum Output {
     /// Writes a line to stderr.
     static func log(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// The first Ctrl-C (or SIGTERM) requests a stop, so the command finishes the calls in flight and writes
+    /// what it has; a second one exits at once (status 130) and writes nothing.
+    static func stopOnInterrupt() -> StopRequest {
+        let stop = StopRequest()
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if stop.isRequested { exit(130) }
+                log("\nstopping: finishing the calls in flight, then writing what is kept (again to quit at once)")
+                stop.request()
+            }
+            source.resume()
+            signalSources.keep(source)
+        }
+        return stop
+    }
+
+    /// The signal sources stay alive as long as the process.
+    private static let signalSources = SignalSources()
+
+    private final class SignalSources: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sources: [any DispatchSourceSignal] = []
+        func keep(_ source: any DispatchSourceSignal) { lock.withLock { sources.append(source) } }
     }
 }
 

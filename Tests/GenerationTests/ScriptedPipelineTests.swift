@@ -204,6 +204,30 @@ import Testing
         #expect(replayed.map { $0.fields["text"] } == kept.map { $0.fields["text"] })
     }
 
+    /// Ctrl-C: the model is asked to stop after its third call. The call in flight finishes, no other starts, the
+    /// run returns what it kept with the stop as its shortfall, and a rerun replays those calls and goes on.
+    @Test func aStopRequestEndsTheRunWithWhatItKeptAndARerunGoesOn() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let stop = StopRequest()
+        let calls = CallCounter()
+        let model = ScriptedLanguageModel { _, request in
+            calls.count += 1  // one call at a time (concurrency 1)
+            if calls.count == 3 { stop.request() }
+            return Self.goodReply(request)
+        }
+        let (pipeline, _) = try Self.pipeline(model, db, count: 6)
+        let (kept, _, report) = try await pipeline.run(databasePath: db.path, stop: stop)
+        #expect(model.received.count == 3 && kept.count == 3)
+        #expect(report.shortfall?.hasPrefix("stopped on request after 3 sources") == true, "\(report.shortfall ?? "")")
+        let rest = ScriptedLanguageModel { _, request in Self.goodReply(request) }
+        let (again, journaled) = try Self.pipeline(rest, db, count: 6)
+        let (all, _, second) = try await again.run(databasePath: db.path)
+        #expect(journaled.replayed == 3 && rest.received.count == 3)
+        #expect(all.count == 6 && second.shortfall == nil)
+        #expect(Set(kept.map(\.id)).isSubset(of: Set(all.map(\.id))))
+    }
+
     @Test func aNearDuplicateOfAKeptTextIsRejected() async throws {
         let dir = TemporaryDirectory()
         let db = try Self.database(dir)
@@ -219,5 +243,15 @@ import Testing
         #expect(duplicate.checks.last?.reason.hasPrefix("cosine") == true, "\(duplicate.checks)")
         #expect((report.rejected["near_duplicate"] ?? 0) >= 1)
         #expect(report.shortfall != nil)
+    }
+}
+
+/// Counts the scripted model's calls in the stop test (its closure is called from the run's tasks).
+private final class CallCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    var count: Int {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }
