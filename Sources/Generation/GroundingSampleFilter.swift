@@ -39,6 +39,8 @@ public struct GroundingSampleFilter: SampleFilter {
     public var coverageGates = CoverageGate.all
     /// Round-trip label verification of classification samples; nil to skip it.
     public var labelling: LabelRoundTrip?
+    /// The classification task whose form check `recheck` runs first, as the pipeline does.
+    public var classificationTask: TaskDefinition?
     /// Round-trip re-extraction of extraction samples; nil to skip it.
     public var extracting: FieldRoundTrip?
     /// See ``coverageGates``.
@@ -67,8 +69,9 @@ public struct GroundingSampleFilter: SampleFilter {
     /// - Parameter gateEveryAnswer: let coverage gate every quoted-sentence answer even with a reader.
     public init(checker: SupportChecker, task: TaskDefinition, gateEveryAnswer: Bool = false) {
         self.init(checker: checker, domain: task.domain, answerStyle: task.answerStyle, gateEveryAnswer: gateEveryAnswer)
-        if task.kind == .classification, let labeller = checker.verifier as? any TextLabeller {
-            labelling = LabelRoundTrip(labeller: labeller, task: task)
+        if task.kind == .classification {
+            classificationTask = task
+            if let labeller = checker.verifier as? any TextLabeller { labelling = LabelRoundTrip(labeller: labeller, task: task) }
         }
         if task.kind == .extraction, let extractor = checker.verifier as? any FieldExtractor {
             extracting = FieldRoundTrip(extractor: extractor, fields: task.fields, configuration: checker.configuration,
@@ -102,6 +105,14 @@ public struct GroundingSampleFilter: SampleFilter {
             if let extracting, let values = sample.fields["fields"]?.objectValue,
                let echo = PromptLeakage.descriptionEcho(values: values, fields: extracting.fields) {
                 return [echo]
+            }
+            if let task = classificationTask, let text = sample.text,
+               let problem = task.classificationFormProblem(text: text, label: sample.fields["label"]?.looseString ?? "") {
+                return [CheckOutcome(name: "format", passed: false, score: 0, reason: problem)]
+            }
+            if let task = classificationTask, !task.textsAreQuestions, let text = sample.text,
+               let mention = PromptLeakage.sourceMention(in: text) {
+                return [mention]
             }
             return try await check(sample)
         }

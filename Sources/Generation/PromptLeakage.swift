@@ -43,8 +43,11 @@ public enum PromptLeakage {
     ///   - descriptions: field descriptions (extraction) the text or its values must not repeat.
     ///   - seedExamples: the task's own example texts; a text that copies one (five words in a row the passages
     ///     do not have) is the user's example again, not new data.
+    ///   - forbidSourceMention: reject a text that talks about "the passage" it was written from (for texts that
+    ///     are not questions; the question gate covers those).
     public static func check(text: String, instructions: [String], passages: [String], labelName: String? = nil,
-                             descriptions: [String] = [], seedExamples: [String] = []) -> CheckOutcome {
+                             descriptions: [String] = [], seedExamples: [String] = [],
+                             forbidSourceMention: Bool = false) -> CheckOutcome {
         let textWords = words(text)
         let passageRuns = runs(of: passages, length: runLength)
         for prompt in instructions {
@@ -76,7 +79,17 @@ public enum PromptLeakage {
                                     reason: "the text names its label \"\(labelName)\"")
             }
         }
+        if forbidSourceMention, let mention = sourceMention(in: text) { return mention }
         return CheckOutcome(name: "prompt_leak", passed: true, score: 1, reason: "ok")
+    }
+
+    /// A text that talks about the passage it was written from ("the following evidence from the passage"): the
+    /// prompt's frame showing through, which no user writes. Nil when it does not.
+    public static func sourceMention(in text: String) -> CheckOutcome? {
+        QuestionForm.mentionsSourceText(text)
+            ? CheckOutcome(name: "prompt_leak", passed: false, score: 0,
+                           reason: "the text talks about the passage it was written from")
+            : nil
     }
 
     /// A phrase field whose value has no word of its own: every content word of it (stemmed, stopwords left

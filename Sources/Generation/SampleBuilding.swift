@@ -78,10 +78,7 @@ extension GenerationPipeline {
         case .classification:
             let label = fields["label"]?.stringValue ?? ""
             let text = fields["text"]?.stringValue ?? ""
-            // A text that should be a question and is not one (or points at "the passage") fails before any reader.
-            let asQuestion = task.textForm.lowercased().contains("question") ? QuestionForm.questionProblem(text) : nil
-            let formProblem = text.count < 10 ? "text too short"
-                : !task.labels.contains(label) ? "label not in label set" : asQuestion
+            let formProblem = task.classificationFormProblem(text: text, label: label)
             sample.checks = [
                 CheckOutcome(name: "format", passed: formProblem == nil, score: formProblem == nil ? 1 : 0,
                              reason: formProblem ?? "ok"),
@@ -92,7 +89,8 @@ extension GenerationPipeline {
                 PromptLeakage.check(text: text, instructions: prompts.instructionTexts(for: slot),
                                     passages: slot.context.map(\.text),
                                     labelName: task.allowLabelNames ? nil : slot.target,
-                                    seedExamples: Array(task.seedExamples.values.joined())),
+                                    seedExamples: Array(task.seedExamples.values.joined()),
+                                    forbidSourceMention: !task.textsAreQuestions),
             ]
         case .extraction:
             let text = fields["text"]?.stringValue ?? ""

@@ -450,3 +450,18 @@ extension JSONValue {
         }
     }
 }
+
+extension TaskDefinition {
+    /// Whether classification texts are to be questions (their form check is then the question gate).
+    public var textsAreQuestions: Bool { textForm.lowercased().contains("question") }
+
+    /// What is wrong with the form of a classification text, or nil: too short, a label outside the set, or a
+    /// text that should be a question and is not one (or points at "the passage"). Checked before any reader,
+    /// by `rag generate` and `rag filter`.
+    public func classificationFormProblem(text: String, label: String) -> String? {
+        text.count < 10 ? "text too short"
+            : !labels.contains(label) ? "label not in label set"
+            : textsAreQuestions ? QuestionForm.questionProblem(text)
+            : nil
+    }
+}

@@ -78,6 +78,14 @@ public enum QuestionForm {
                        options: .regularExpression) != nil
     }
 
+    /// Whether a text that is not a question (a user message, a review) talks about the source it was written
+    /// from ("evidence from the passage"): no user writes that. Narrower than ``pointsAtText(_:)``, because "the
+    /// statement" and "the sentence" are ordinary words in such texts ("the statement fails").
+    public static func mentionsSourceText(_ text: String) -> Bool {
+        let t = text.lowercased()
+        return ["passage", "the context", "the text above", "key statement"].contains { t.contains($0) }
+    }
+
     /// Span-first generation: the answer phrase was copied from the source (`span` is nil when it was not),
     /// and the question does not contain it, verbatim or reworded (a question holding its answer tests
     /// nothing). Two checks: `answer_span_located` and `question_contains_answer`.

@@ -4,6 +4,27 @@ import Generation
 import Testing
 
 @Suite struct TaskDefinitionTests {
+    /// Stop 28's forum run kept a "bug report" that quoted its passage as "the following evidence from the
+    /// passage": no user writes that. The leakage check rejects it (rag generate and rag filter alike), while
+    /// "the statement", an ordinary word in a message about SQL, passes.
+    @Test func aUserMessageThatTalksAboutThePassageFailsTheFormCheck() throws {
+        let task = try TaskDefinition.parse("""
+            domain: user messages to a PostgreSQL support forum
+            kind: classification
+            count: 2
+            classification: {text_form: user message, labels: [bug_report, how_to_question]}
+            """)
+        let leaked = "I had transaction ID wraparound and lost data. I received the following evidence from the "
+            + "passage: 'PostgreSQL's MVCC transaction semantics depend on being able to compare XIDs'"
+        let leak = PromptLeakage.check(text: leaked, instructions: [], passages: [], forbidSourceMention: !task.textsAreQuestions)
+        #expect(!leak.passed && leak.reason == "the text talks about the passage it was written from")
+        #expect(PromptLeakage.sourceMention(in: "The statement fails with a syntax error since the upgrade to 15.") == nil)
+        #expect(task.classificationFormProblem(text: "The statement fails with a syntax error since the upgrade to 15.",
+                                               label: "bug_report") == nil)
+        #expect(task.classificationFormProblem(text: "The statement fails with a syntax error since the upgrade to 15.",
+                                               label: "complaint") == "label not in label set")
+    }
+
     @Test func parsesAQATaskInYAMLAndJSON() throws {
         let yaml = """
             domain: PostgreSQL administration
