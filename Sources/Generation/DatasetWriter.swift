@@ -57,7 +57,19 @@ public enum DatasetWriter {
             md += String(format: "- Model calls per kept sample (writer and verifier): %.2f\n", perKept)
         }
         md += "\n## Verification\n\n"
-        if let v = report.verification {
+        if let v = report.verification, task.kind == .classification {
+            md += "Every text that passed the cheap gates (form, evidence located, prompt leakage, label named) was "
+                + "labelled by `\(v.model)` without seeing its intended label: class by class, P(Yes) to \"is this "
+                + "\(task.textForm) of that class?\" from log-probabilities, calibrated in log-odds against the same "
+                + "question about an empty text. A text was kept only when its intended label led every other by at least "
+                + "\(format(LabelRoundTrip.defaultMargin)); \(report.rejected["label_round_trip"] ?? 0) were rejected "
+                + "this way (`label_round_trip`). Verifier calls made / replayed: \(v.calls) / \(v.replayedCalls).\n"
+        } else if let v = report.verification, task.kind == .extraction {
+            md += "Every text that passed the cheap gates was read by `\(v.model)`, which extracted the fields again "
+                + "without seeing the writer's values; a sample was kept only when the two agree field by field "
+                + "(`extraction_round_trip`) and each copied value is what its field asks for (`extraction_field_fit`). "
+                + "Verifier calls made / replayed: \(v.calls) / \(v.replayedCalls).\n"
+        } else if let v = report.verification {
             md += "Every qa sample that passed the word-level checks (combined score ≥ \(format(v.gate)), the gate) was read by "
                 + "`\(v.model)`" + (v.model == report.model ? " (the writer, in a fresh conversation that sees only the passage)"
                     : ", which did not write it") + ", and kept only when its P(Yes) to \"does the passage answer this "

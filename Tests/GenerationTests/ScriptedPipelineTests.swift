@@ -228,6 +228,24 @@ import Testing
         #expect(Set(kept.map(\.id)).isSubset(of: Set(all.map(\.id))))
     }
 
+    /// The card of a classification run describes the label round trip that ran, not the qa verifier's P(Yes)
+    /// (stop 28's forum card printed the qa paragraph with "0 samples asked").
+    @Test func aClassificationCardDescribesTheLabelRoundTrip() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let model = ScriptedLanguageModel { _, request in Self.goodReply(request) }
+        let (pipeline, _) = try Self.pipeline(model, db, count: 2)
+        var (kept, _, report) = try await pipeline.run(databasePath: db.path)
+        report.rejected["label_round_trip"] = 5
+        report.verification = GenerationReport.VerificationSummary(
+            model: "reader", calls: 12, replayedCalls: 3, promptTokens: 100, seconds: 1, threshold: 0.56, gate: 0.1,
+            asked: 0, scored: 0, failed: 0)
+        let card = DatasetWriter.card(report: report, task: try Self.task(count: 2), kept: kept)
+        #expect(card.contains("labelled by `reader` without seeing its intended label"))
+        #expect(card.contains("5 were rejected this way") && card.contains("12 / 3"))
+        #expect(!card.contains("Every qa sample"))
+    }
+
     @Test func aNearDuplicateOfAKeptTextIsRejected() async throws {
         let dir = TemporaryDirectory()
         let db = try Self.database(dir)
