@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # rag's HNSW beside hnswlib and FAISS (pip) on the same vectors and parameters, in one run on one machine.
 #   bash Benchmarks/ann.sh [rag bench ann options...]     (defaults: 100k x 128-d mixture, 1,000 queries)
+#   bash Benchmarks/ann.sh fashion-mnist                  (60,000 x 784 images, first 1,000 test images, L2;
+#                                                          Debian's dataset-fashion-mnist, installed if missing)
+#   THREADS=1 bash Benchmarks/ann.sh ...                  (build and batch threads; default: every core)
 # Prints each library's table, then ratios rag / anchor at each ef.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,13 +11,21 @@ RAG=${RAG:-.build/release/rag}
 DATA=$(mktemp -d)
 trap 'rm -rf "$DATA"' EXIT
 ARGS=("$@")
+METRIC=cosine
+if [ "${ARGS[0]:-}" = fashion-mnist ]; then
+  [ -d /usr/share/datasets/fashion-mnist ] || sudo -n apt-get install -y -q dataset-fashion-mnist 2>/dev/null \
+    || apt-get install -y -q dataset-fashion-mnist
+  python3 Benchmarks/fashion_mnist.py "$DATA"
+  METRIC=l2
+  ARGS=(--base "$DATA/base.fvecs" --queries-file "$DATA/queries.fvecs")
+fi
 [ ${#ARGS[@]} -gt 0 ] || ARGS=(--n 100000 --dim 128 --clusters 100 --queries 1000)
-M=16; EFC=200; EF=16,32,64,128,256; THREADS=$(nproc)
+M=16; EFC=200; EF=16,32,64,128,256; THREADS=${THREADS:-$(nproc)}
 
-"$RAG" bench ann "${ARGS[@]}" --m $M --ef-construction $EFC --ef $EF --threads "$THREADS" \
+"$RAG" bench ann "${ARGS[@]}" --metric $METRIC --m $M --ef-construction $EFC --ef $EF --threads "$THREADS" \
     --save-data "$DATA" --json > "$DATA/rag.json"
 python3 Benchmarks/ann_anchors.py --base "$DATA/base.fvecs" --queries "$DATA/queries.fvecs" \
-    --m $M --ef-construction $EFC --ef $EF --threads "$THREADS" --json > "$DATA/anchors.json"
+    --m $M --ef-construction $EFC --ef $EF --threads "$THREADS" --metric $METRIC --json > "$DATA/anchors.json"
 
 python3 - "$DATA/rag.json" "$DATA/anchors.json" <<'PY'
 import json, sys
