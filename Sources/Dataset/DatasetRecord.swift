@@ -68,19 +68,18 @@ public struct DatasetRecord: Sendable, Equatable {
         try JSONLines.parse(lines: lines, path: path).map { record($0.object, line: $0.number) }
     }
 
-    /// The record of one JSONL object: read as the sample it is (``GeneratedSample/init(record:context:)``),
-    /// plus what only a line has (its number, whether it is a rag sample, the first failed check).
+    /// The record of one JSONL object (its `line` number from 1). Spans are read leniently here (no chunk id or
+    /// text needed), because statistics and export also read datasets from elsewhere.
     public static func record(_ object: [String: JSONValue], line: Int) -> DatasetRecord {
-        let sample = GeneratedSample(record: object, context: [])
         let failed = object["checks"]?.arrayValue?.compactMap(\.objectValue).first { $0["passed"] == .bool(false) }
         let sourceIDs = object["source_chunk_ids"]?.arrayValue
         let spans = object["spans"]?.arrayValue?.compactMap(\.objectValue) ?? []
         var record = DatasetRecord(
             line: line,
             id: object["id"]?.looseString ?? "line-\(line)",
-            question: sample.question,
-            answer: sample.answer,
-            text: sample.text,
+            question: object["question"]?.stringValue,
+            answer: object["answer"]?.stringValue,
+            text: object["text"]?.stringValue,
             label: object["label"]?.looseString,
             type: object["type"]?.stringValue,
             sourceChunkIDs: (sourceIDs ?? []).compactMap { $0.looseInt.map(Int64.init) },

@@ -50,9 +50,7 @@ extension GenerationPipeline {
             let n = chunk.text.split(whereSeparator: \.isWhitespace).count
             guard words + n <= options.contextWords || passages.count == 1 && target == "multi_hop" else { continue }
             words += n
-            passages.append(SourcePassage(
-                chunkID: chunk.id, document: chunk.documentPath, text: chunk.text,
-                start: chunk.characterRange.lowerBound, headingPath: chunk.headingPath.joined(separator: " > ")))
+            passages.append(SourcePassage(chunk))
         }
         return passages
     }

@@ -106,13 +106,11 @@ public struct GroundingSampleFilter: SampleFilter {
                let echo = PromptLeakage.descriptionEcho(values: values, fields: extracting.fields) {
                 return [echo]
             }
-            if let task = classificationTask, let text = sample.text,
-               let problem = task.classificationFormProblem(text: text, label: sample.fields["label"]?.looseString ?? "") {
-                return [CheckOutcome(name: "format", passed: false, score: 0, reason: problem)]
-            }
-            if let task = classificationTask, !task.textsAreQuestions, let text = sample.text,
-               let mention = PromptLeakage.sourceMention(in: text) {
-                return [mention]
+            if let task = classificationTask, let text = sample.text {
+                if let problem = task.classificationFormProblem(text: text, label: sample.fields["label"]?.looseString ?? "") {
+                    return [CheckOutcome(name: "format", passed: false, score: 0, reason: problem)]
+                }
+                if !task.textsAreQuestions, let mention = PromptLeakage.sourceMention(in: text) { return [mention] }
             }
             return try await check(sample)
         }

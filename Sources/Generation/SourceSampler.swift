@@ -53,9 +53,7 @@ public struct SourceSampler: Sendable {
                     coverage.skippedBoilerplate += 1
                     continue
                 }
-                usable.append(SourcePassage(
-                    chunkID: chunk.id, document: chunk.documentPath, text: chunk.text,
-                    start: chunk.characterRange.lowerBound, headingPath: chunk.headingPath.joined(separator: " > ")))
+                usable.append(SourcePassage(chunk))
             }
             guard !usable.isEmpty else { continue }
             coverage.usableDocuments += 1
