@@ -111,6 +111,11 @@ public struct GroundingSampleFilter: SampleFilter {
                     return [CheckOutcome(name: "format", passed: false, score: 0, reason: problem)]
                 }
                 if !task.textsAreQuestions, let mention = PromptLeakage.sourceMention(in: text) { return [mention] }
+                if let focusChecks = task.questionFocusChecks(question: text, focus: sample.fields["focus"]?.stringValue,
+                                                              passages: sample.context.map(\.text)),
+                   focusChecks.contains(where: { !$0.passed }) {
+                    return focusChecks
+                }
             }
             return try await check(sample)
         }

@@ -91,7 +91,8 @@ extension GenerationPipeline {
                                     labelName: task.allowLabelNames ? nil : slot.target,
                                     seedExamples: Array(task.seedExamples.values.joined()),
                                     forbidSourceMention: !task.textsAreQuestions),
-            ]
+            ] + (task.questionFocusChecks(question: text, focus: fields["focus"]?.stringValue,
+                                          passages: slot.context.map(\.text)) ?? [])
         case .extraction:
             let text = fields["text"]?.stringValue ?? ""
             let values = fields["fields"]?.objectValue ?? [:]

@@ -464,4 +464,15 @@ extension TaskDefinition {
             : textsAreQuestions ? QuestionForm.questionProblem(text)
             : nil
     }
+
+    /// A classification question's class is the kind of thing it asks for, and its `focus` is that thing (its
+    /// answer). The gates a span-first QA question passes apply: the answer is a phrase of the source passages,
+    /// and the question does not hold it ("What was John Wesley's name?" with the answer "John Wesley" asks for
+    /// nothing). Nil when the texts are not questions or the record has no focus (written before it had one).
+    public func questionFocusChecks(question: String, focus: String?, passages: [String]) -> [CheckOutcome]? {
+        guard textsAreQuestions, let focus else { return nil }
+        let phrase = focus.trimmingCharacters(in: .whitespacesAndNewlines)
+        let located = passages.contains { SpanLocator.locate(phrase, in: $0)?.confidence == 1 }
+        return QuestionForm.spanFirstChecks(question: question, span: located ? phrase : nil).map(CheckOutcome.init)
+    }
 }

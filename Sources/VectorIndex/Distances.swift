@@ -1,3 +1,5 @@
+import CSupport
+import Foundation
 import RealModule
 
 /// Distance kernels. The pointer versions are the hot loops used by the indexes; the array versions are the safe
@@ -78,6 +80,31 @@ public enum Distance {
             i &+= 1
         }
         return sum
+    }
+
+    // MARK: AVX-512 (chosen at run time)
+
+    /// Whether the AVX-512 Float32 kernels run on this CPU. The package is compiled for x86-64-v3 (AVX2), so
+    /// 16-float kernels are reached only through CSupport's run-time check; `RAG_NO_AVX512=1` turns them off
+    /// (to compare the two in one benchmark run).
+    public static let wideKernelsAvailable: Bool = {
+        #if arch(x86_64)
+        ProcessInfo.processInfo.environment["RAG_NO_AVX512"] != "1" && rag_cpu_has_avx512() != 0
+        #else
+        false
+        #endif
+    }()
+
+    /// Squared Euclidean distance with 16-float steps; `count` a multiple of 16 and ``wideKernelsAvailable``.
+    @inline(__always)
+    public static func wideSquaredL2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        rag_squared_l2_avx512(a, b, count)
+    }
+
+    /// Inner product with 16-float steps; `count` a multiple of 16 and ``wideKernelsAvailable``.
+    @inline(__always)
+    public static func wideDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        rag_dot_avx512(a, b, count)
     }
 
     // MARK: Float16 storage

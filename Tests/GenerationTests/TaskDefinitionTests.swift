@@ -25,6 +25,34 @@ import Testing
                                                label: "complaint") == "label not in label set")
     }
 
+    /// Stop 27's TREC run kept "What was John Wesley's name?" as an abbreviation question with the answer
+    /// "John Wesley", and "How many sports does Kenya have?" with an answer the passage does not hold. A question
+    /// that holds its own answer, or whose answer is not a phrase of its passage, fails before any reader.
+    @Test func aClassificationQuestionMustNotHoldItsAnswerAndItsAnswerMustBeInThePassage() throws {
+        let task = try TaskDefinition.parse("""
+            domain: questions about encyclopedia articles
+            kind: classification
+            count: 2
+            classification: {text_form: question, labels: [HUM, ABBR]}
+            """)
+        let passage = "John Wesley warned against the dangers of drinking in his famous sermon, \"The Use of Money\"."
+        func failed(_ question: String, _ focus: String?) -> [String]? {
+            task.questionFocusChecks(question: question, focus: focus, passages: [passage])?.filter { !$0.passed }.map(\.name)
+        }
+        #expect(failed("Who warned against the dangers of drinking in a famous sermon?", "John Wesley") == [])
+        #expect(failed("What was John Wesley's name?", "John Wesley") == ["question_contains_answer"])
+        #expect(failed("Who preached about money?", "Charles Wesley") == ["answer_span_located"])
+        // A record written before texts had a focus is not judged on it; nor is a text that is not a question.
+        #expect(failed("Who warned against drinking?", nil) == nil)
+        let messages = try TaskDefinition.parse("""
+            domain: forum messages
+            kind: classification
+            count: 2
+            classification: {text_form: user message, labels: [bug_report, how_to_question]}
+            """)
+        #expect(messages.questionFocusChecks(question: "My server crashes.", focus: "crash", passages: [passage]) == nil)
+    }
+
     @Test func parsesAQATaskInYAMLAndJSON() throws {
         let yaml = """
             domain: PostgreSQL administration

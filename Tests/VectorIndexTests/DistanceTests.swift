@@ -15,6 +15,26 @@ import VectorIndex
         #expect(abs(Double(Distance.distance(a, b, metric: .cosine)) - cos) < 1e-4)
     }
 
+    /// The AVX-512 kernels (CSupport, chosen at run time) against Double loops, over the padded lengths rows
+    /// have: Fashion-MNIST's 784, MiniLM's 384, and lengths that end in each step size.
+    @Test(.enabled(if: Distance.wideKernelsAvailable, "this CPU has no AVX-512"),
+          arguments: [16, 48, 64, 80, 384, 784, 1536])
+    func wideKernelsMatchNaiveLoops(dimension: Int) {
+        var rng = SplitMix64(seed: UInt64(dimension) &+ 7)
+        let a = (0..<dimension).map { _ in rng.nextGaussian() }
+        let b = (0..<dimension).map { _ in rng.nextGaussian() * 3 }
+        let dot = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let l2 = zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let wideDot = Distance.wideDot(pa.baseAddress!, pb.baseAddress!, count: dimension)
+                let wideL2 = Distance.wideSquaredL2(pa.baseAddress!, pb.baseAddress!, count: dimension)
+                #expect(abs(Double(wideDot) - dot) <= 1e-4 * max(1, abs(dot)))
+                #expect(abs(Double(wideL2) - l2) <= 1e-4 * max(1, l2))
+            }
+        }
+    }
+
     @Test func compactKernelsApproximateFloat32() {
         var rng = SplitMix64(seed: 99)
         let d = 384

@@ -6,4 +6,13 @@ static inline void rag_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// Whether this CPU runs AVX-512F (checked once by the caller; the kernels below must not run otherwise).
+int rag_cpu_has_avx512(void);
+
+/// Squared Euclidean distance of two Float32 vectors with AVX-512; `n` must be a multiple of 16.
+float rag_squared_l2_avx512(const float *a, const float *b, long n);
+
+/// Inner product of two Float32 vectors with AVX-512; `n` must be a multiple of 16.
+float rag_dot_avx512(const float *a, const float *b, long n);
+
 #endif
