@@ -95,6 +95,22 @@ public enum Distance {
         #endif
     }()
 
+    /// Whether the AVX-512 VNNI Int8 kernel runs on this CPU (off with `RAG_NO_AVX512=1` too).
+    public static let wideInt8KernelAvailable: Bool = {
+        #if arch(x86_64)
+        ProcessInfo.processInfo.environment["RAG_NO_AVX512"] != "1" && rag_cpu_has_avx512_vnni() != 0
+        #else
+        false
+        #endif
+    }()
+
+    /// Integer inner product of two Int8 code vectors with VNNI, given the sum of `b`'s codes; `count` a
+    /// multiple of 64 and ``wideInt8KernelAvailable``.
+    @inline(__always)
+    public static func wideDot(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int, sumOfB: Int32) -> Int32 {
+        rag_dot_int8_vnni(a, b, count, sumOfB)
+    }
+
     /// Squared Euclidean distance with 16-float steps; `count` a multiple of 16 and ``wideKernelsAvailable``.
     @inline(__always)
     public static func wideSquaredL2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {

@@ -19,12 +19,16 @@ final class VectorStorage {
     private(set) var capacity: Int = 0
     /// Float32 rows on a CPU with AVX-512: distances go through the 16-float kernels (rows are padded to 16).
     private let wide: Bool
+    /// Int8 rows on a CPU with AVX-512 VNNI: distances go through the VNNI kernel (rows are padded to 64).
+    private let wideInt8: Bool
 
     private var codes: UnsafeMutableRawPointer
     /// Int8 only: the scale of each row (value = code × scale).
     private var scales: UnsafeMutablePointer<Float>
     /// Squared norm of each original vector (for L2 on Int8 codes).
     private var squaredNorms: UnsafeMutablePointer<Float>
+    /// Int8 only: the sum of each row's codes, which the VNNI kernel needs. Derived from the codes, not saved.
+    private var codeSums: UnsafeMutablePointer<Int32>
     private var fullPrecision: UnsafeMutablePointer<Float>?
 
     init(kind: StorageKind, metric: Metric, dimension: Int, keepsFullPrecision: Bool = true) {
@@ -45,9 +49,11 @@ final class VectorStorage {
         }
         self.keepsFullPrecision = kind != .float32 && keepsFullPrecision
         wide = kind == .float32 && Distance.wideKernelsAvailable
+        wideInt8 = kind == .int8 && Distance.wideInt8KernelAvailable
         codes = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
         scales = .allocate(capacity: 1)
         squaredNorms = .allocate(capacity: 1)
+        codeSums = .allocate(capacity: 1)
         fullPrecision = nil
     }
 
@@ -55,6 +61,7 @@ final class VectorStorage {
         codes.deallocate()
         scales.deallocate()
         squaredNorms.deallocate()
+        codeSums.deallocate()
         fullPrecision?.deallocate()
     }
 
@@ -63,7 +70,7 @@ final class VectorStorage {
 
     /// Bytes held for `count` rows (codes, per-row parameters and the re-ranking copy).
     func memoryBytes(count: Int) -> Int {
-        count * (rowBytes + 8 + (keepsFullPrecision ? dimension * 4 : 0))
+        count * (rowBytes + 8 + (kind == .int8 ? 4 : 0) + (keepsFullPrecision ? dimension * 4 : 0))
     }
 
     /// Grows to hold at least `newCapacity` rows, keeping the first `preserving` rows.
@@ -85,6 +92,11 @@ final class VectorStorage {
         newNorms.update(from: squaredNorms, count: count)
         squaredNorms.deallocate()
         squaredNorms = newNorms
+        let newSums = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newSums.initialize(repeating: 0, count: newCapacity)
+        newSums.update(from: codeSums, count: count)
+        codeSums.deallocate()
+        codeSums = newSums
 
         if keepsFullPrecision {
             let newFull = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity * dimension)
@@ -116,10 +128,18 @@ final class VectorStorage {
         case .int8:
             let p = row.assumingMemoryBound(to: Int8.self)
             scales[slot] = Self.quantize(vector, count: dimension, into: p)
+            codeSums[slot] = Self.sum(of: p, count: stride)
         }
         if let full = fullPrecision {
             (full + slot * dimension).update(from: vector, count: dimension)
         }
+    }
+
+    /// The sum of `count` codes.
+    static func sum(of codes: UnsafePointer<Int8>, count: Int) -> Int32 {
+        var total: Int32 = 0
+        for i in 0..<count { total &+= Int32(codes[i]) }
+        return total
     }
 
     /// Symmetric scalar quantisation of one vector to Int8; returns the scale.
@@ -204,7 +224,9 @@ final class VectorStorage {
                 : 1 - Distance.dot(query.floats, p, count: stride)
         case .int8:
             let p = row.assumingMemoryBound(to: Int8.self)
-            let dot = Float(Distance.dot(query.int8, p, count: stride)) * query.scale * scales[slot]
+            let codeDot = wideInt8 ? Distance.wideDot(query.int8, p, count: stride, sumOfB: codeSums[slot])
+                : Distance.dot(query.int8, p, count: stride)
+            let dot = Float(codeDot) * query.scale * scales[slot]
             return metric == .l2 ? max(0, query.squaredNorm + squaredNorms[slot] - 2 * dot) : 1 - dot
         }
     }
@@ -231,7 +253,9 @@ final class VectorStorage {
                 : 1 - Distance.dot(pa, pb, count: stride)
         case .int8:
             let pa = ra.assumingMemoryBound(to: Int8.self), pb = rb.assumingMemoryBound(to: Int8.self)
-            let dot = Float(Distance.dot(pa, pb, count: stride)) * scales[a] * scales[b]
+            let codeDot = wideInt8 ? Distance.wideDot(pa, pb, count: stride, sumOfB: codeSums[b])
+                : Distance.dot(pa, pb, count: stride)
+            let dot = Float(codeDot) * scales[a] * scales[b]
             return metric == .l2 ? max(0, squaredNorms[a] + squaredNorms[b] - 2 * dot) : 1 - dot
         }
     }
@@ -278,6 +302,11 @@ final class VectorStorage {
         UnsafeMutableRawPointer(squaredNorms).copyMemory(from: sections[2].baseAddress!, byteCount: sections[2].count)
         if let full = fullPrecision, sections.count > 3 {
             UnsafeMutableRawPointer(full).copyMemory(from: sections[3].baseAddress!, byteCount: sections[3].count)
+        }
+        if kind == .int8 {
+            for slot in 0..<(sections[0].count / rowBytes) {
+                codeSums[slot] = Self.sum(of: (codes + slot * rowBytes).assumingMemoryBound(to: Int8.self), count: stride)
+            }
         }
     }
 }

@@ -35,6 +35,22 @@ import VectorIndex
         }
     }
 
+    /// The VNNI Int8 kernel is exact: it equals the scalar Int32 loop on codes that reach both ends of the range.
+    @Test(.enabled(if: Distance.wideInt8KernelAvailable, "this CPU has no AVX-512 VNNI"),
+          arguments: [64, 128, 320, 384, 832, 1536])
+    func wideInt8KernelEqualsTheScalarLoop(dimension: Int) {
+        var rng = SplitMix64(seed: UInt64(dimension) &+ 3)
+        let a = (0..<dimension).map { i in i % 97 == 0 ? Int8.min + 1 : Int8(clamping: Int(rng.nextGaussian() * 60)) }
+        let b = (0..<dimension).map { i in i % 89 == 0 ? Int8.max : Int8(clamping: Int(rng.nextGaussian() * 60)) }
+        let sumOfB = b.reduce(Int32(0)) { $0 + Int32($1) }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let scalar = Distance.dot(pa.baseAddress!, pb.baseAddress!, count: dimension)
+                #expect(Distance.wideDot(pa.baseAddress!, pb.baseAddress!, count: dimension, sumOfB: sumOfB) == scalar)
+            }
+        }
+    }
+
     @Test func compactKernelsApproximateFloat32() {
         var rng = SplitMix64(seed: 99)
         let d = 384
