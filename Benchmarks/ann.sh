@@ -3,7 +3,9 @@
 #   bash Benchmarks/ann.sh [rag bench ann options...]     (defaults: 100k x 128-d mixture, 1,000 queries)
 #   bash Benchmarks/ann.sh fashion-mnist                  (60,000 x 784 images, first 1,000 test images, L2;
 #                                                          Debian's dataset-fashion-mnist, installed if missing)
+#   bash Benchmarks/ann.sh clustered-384                  (issue 12's 100,000 x 384 clustered unit vectors)
 #   THREADS=1 bash Benchmarks/ann.sh ...                  (build and batch threads; default: every core)
+#   STORAGE=f32 bash Benchmarks/ann.sh ...                (rag's traversal codes: f32, f16 or int8; default int8)
 # Prints each library's table, then ratios rag / anchor at each ef.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +21,12 @@ if [ "${ARGS[0]:-}" = fashion-mnist ]; then
   METRIC=l2
   ARGS=(--base "$DATA/base.fvecs" --queries-file "$DATA/queries.fvecs")
 fi
+if [ "${ARGS[0]:-}" = clustered-384 ]; then ARGS=(--n 100000 --dim 384 --clusters 100 --queries 1000); fi
 [ ${#ARGS[@]} -gt 0 ] || ARGS=(--n 100000 --dim 128 --clusters 100 --queries 1000)
-M=16; EFC=200; EF=16,32,64,128,256; THREADS=${THREADS:-$(nproc)}
+M=16; EFC=200; EF=16,32,64,128,256; THREADS=${THREADS:-$(nproc)}; STORAGE=${STORAGE:-int8}
 
 "$RAG" bench ann "${ARGS[@]}" --metric $METRIC --m $M --ef-construction $EFC --ef $EF --threads "$THREADS" \
-    --save-data "$DATA" --json > "$DATA/rag.json"
+    --storage "$STORAGE" --save-data "$DATA" --json > "$DATA/rag.json"
 python3 Benchmarks/ann_anchors.py --base "$DATA/base.fvecs" --queries "$DATA/queries.fvecs" \
     --m $M --ef-construction $EFC --ef $EF --threads "$THREADS" --metric $METRIC --json > "$DATA/anchors.json"
 
@@ -31,10 +34,10 @@ python3 - "$DATA/rag.json" "$DATA/anchors.json" <<'PY'
 import json, sys
 rag = json.load(open(sys.argv[1])); anchors = json.load(open(sys.argv[2]))
 runs = {"rag": rag, **anchors}
-print(f"n={rag['n']} dim={rag['dimension']} queries={rag['queries']} M={rag['m']} efC={rag['ef_construction']} threads={rag['threads']}")
-print(f"{'library':8} {'build s':>8} {'MB':>7}")
+print(f"n={rag['n']} dim={rag['dimension']} queries={rag['queries']} M={rag['m']} efC={rag['ef_construction']} threads={rag['threads']} rag storage={rag.get('storage')}")
+print(f"{'library':8} {'build s':>8} {'MB':>7} {'bytes/vector':>12}")
 for name, r in runs.items():
-    print(f"{name:8} {r['build_seconds']:8.2f} {r['index_bytes']/1e6:7.1f}")
+    print(f"{name:8} {r['build_seconds']:8.2f} {r['index_bytes']/1e6:7.1f} {r['index_bytes']/rag['n']:12.0f}")
 print()
 print(f"{'ef':>4} " + " ".join(f"{name+' R@10':>13} {name+' QPS':>11} {name+' batch':>11}" for name in runs))
 for i, p in enumerate(rag["points"]):
