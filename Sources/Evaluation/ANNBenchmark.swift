@@ -7,7 +7,7 @@ public struct ANNBenchmark: Sendable {
     /// What to build and measure.
     public struct Options: Sendable {
         public var metric: Metric = .cosine
-        public var storage: StorageKind = .float32
+        public var storage: StorageKind = .int8
         /// M.
         public var connectivity = 16
         /// efConstruction.

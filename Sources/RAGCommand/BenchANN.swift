@@ -30,7 +30,7 @@ extension Rag.Bench {
         @Option(help: "Comma-separated ef values.") var ef = "16,32,64,128,256"
         @Option(help: "Threads for build and batch queries.") var threads = ProcessInfo.processInfo.activeProcessorCount
         @Option(help: "Metric: cosine, ip or l2.") var metric = "cosine"
-        @Option(help: "Storage: f32, f16 or int8.") var storage = "f32"
+        @Option(help: "Traversal codes: f32, f16 or int8 (Float32 re-rank of the ef candidates).") var storage = "int8"
         @Option(help: "Write a self-contained HTML report (recall-QPS curve) to this file.") var report: String?
         @Flag(help: "Print one JSON object.") var json = false
 

@@ -56,9 +56,9 @@ public final class ChunkIndex: @unchecked Sendable {
 
     let dimension: Int
 
-    /// Default graph parameters: M = 16, efConstruction = 128, ef = 64.
+    /// Default graph parameters: M = 16, efConstruction = 128, ef = 64, Int8 traversal with a Float32 re-rank.
     public static func configuration(dimension: Int) -> HNSWConfiguration {
-        HNSWConfiguration(dimension: dimension, metric: .cosine, storage: .float32, connectivity: 16,
+        HNSWConfiguration(dimension: dimension, metric: .cosine, storage: .int8, connectivity: 16,
                           expansionAdd: 128, expansionSearch: 64, seed: 42)
     }
 

@@ -6,7 +6,9 @@ public struct HNSWConfiguration: Sendable, Equatable {
     public var dimension: Int
     /// How vectors are compared.
     public var metric: Metric
-    /// How vectors are stored for traversal.
+    /// How vectors are stored for traversal. The default, `.int8` with a Float32 copy, walks the graph on
+    /// 8-bit codes (a VNNI kernel where the CPU has it) and re-ranks every candidate the walk keeps (ef of them)
+    /// exactly: faster than `.float32` at equal recall on both of issue 12's sets (README, ANN).
     public var storage: StorageKind
     /// M: neighbours a node keeps on levels above 0 (M0 = 2M on level 0). Also sets mL = 1/ln(M).
     public var connectivity: Int
@@ -25,7 +27,7 @@ public struct HNSWConfiguration: Sendable, Equatable {
     public init(
         dimension: Int,
         metric: Metric = .cosine,
-        storage: StorageKind = .float32,
+        storage: StorageKind = .int8,
         connectivity: Int = 16,
         expansionAdd: Int = 200,
         expansionSearch: Int = 64,
