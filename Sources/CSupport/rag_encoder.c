@@ -47,6 +47,44 @@ long rag_sgemm_workspace_floats(long rows, long inputs) {
 }
 
 
+// ---- BF16 variant: W and A rounded to bfloat16 (round to nearest even), products summed in float32 by
+// vdpbf16ps, which multiplies pairs along K: per k-pair a panel holds 32 outputs x 2 k (two zmm of bf16) and a
+// row of A contributes one 32-bit pair, broadcast. Twice the FMA work per instruction of the float32 kernel.
+
+#define RAG_KC_BF16 256
+
+static unsigned short bf16_round(float f) {
+    unsigned int u;
+    __builtin_memcpy(&u, &f, sizeof u);
+    if ((u & 0x7FFFFFFFu) > 0x7F800000u) return (unsigned short)((u >> 16) | 0x40);  // quiet NaN
+    u += 0x7FFFu + ((u >> 16) & 1u);
+    return (unsigned short)(u >> 16);
+}
+
+long rag_sgemm_packed_bf16_count(long outputs, long inputs) {
+    return round_up(outputs, RAG_NR) * round_up(inputs, 2);
+}
+
+void rag_sgemm_pack_weights_bf16(const float *w, long outputs, long inputs, long ldw, unsigned short *packed) {
+    long panels = round_up(outputs, RAG_NR) / RAG_NR;
+    long depth = round_up(inputs, 2);
+    for (long p = 0; p < panels; p++) {
+        unsigned short *panel = packed + p * RAG_NR * depth;
+        for (long j = 0; j < RAG_NR; j++) {
+            long o = p * RAG_NR + j;
+            for (long k = 0; k < depth; k++) {
+                float value = o < outputs && k < inputs ? w[o * ldw + k] : 0.0f;
+                panel[(k / 2) * 2 * RAG_NR + j * 2 + (k & 1)] = bf16_round(value);
+            }
+        }
+    }
+}
+
+long rag_sgemm_bf16_workspace_floats(long rows, long inputs) {
+    long kc = inputs < RAG_KC_BF16 ? inputs : RAG_KC_BF16;
+    return round_up(rows, RAG_MR) * round_up(kc, 2) / 2;
+}
+
 // Width of Sᵀ's rows in rag_attention_avx512: the micro-kernel reads whole RAG_MR-query panels.
 static long attention_width(long length) { return round_up(round_up(length, RAG_MR), 16); }
 
@@ -130,29 +168,9 @@ struct epilogue {
     int gelu;
 };
 
-// One RAG_MR x 32 tile: C[0..mr)[0..32) (masked by m0/m1) from a packed A panel and B rows `ldb` floats apart.
-// A's element (r, k) is pa[r·a_row + k·a_k]: a packed panel (a_row = 1, a_k = RAG_MR) or attention's Sᵀ
-// (a_row = 1, a_k = its row width). All RAG_MR rows are read; only the first mr are stored.
-AVX512_INLINE void tile(const float *pa, long a_row, long a_k, const float *b, long ldb, long kc, float *c, long ldc,
-                        long mr, __mmask16 m0, __mmask16 m1, struct epilogue e) {
-    __m512 acc0[RAG_MR], acc1[RAG_MR];
-#pragma clang loop unroll(full)
-    for (int r = 0; r < RAG_MR; r++) {
-        acc0[r] = _mm512_setzero_ps();
-        acc1[r] = _mm512_setzero_ps();
-    }
-#pragma clang loop unroll_count(2)
-    for (long k = 0; k < kc; k++) {
-        __m512 b0 = _mm512_maskz_loadu_ps(m0, b + k * ldb);
-        __m512 b1 = _mm512_maskz_loadu_ps(m1, b + k * ldb + 16);
-        const float *ak = pa + k * a_k;
-#pragma clang loop unroll(full)
-        for (int r = 0; r < RAG_MR; r++) {
-            __m512 x = _mm512_set1_ps(ak[r * a_row]);
-            acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
-            acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
-        }
-    }
+// Applies the epilogue to an RAG_MR x 32 tile of accumulators and stores its first mr rows (masked by m0/m1).
+AVX512_INLINE void store_tile(__m512 *acc0, __m512 *acc1, float *c, long ldc, long mr, __mmask16 m0, __mmask16 m1,
+                              struct epilogue e) {
     __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
     if (e.bias) {
         bias0 = _mm512_maskz_loadu_ps(m0, e.bias);
@@ -176,6 +194,32 @@ AVX512_INLINE void tile(const float *pa, long a_row, long a_k, const float *b, l
         _mm512_mask_storeu_ps(cr, m0, v0);
         _mm512_mask_storeu_ps(cr + 16, m1, v1);
     }
+}
+
+// One RAG_MR x 32 tile: C[0..mr)[0..32) (masked by m0/m1) from a packed A panel and B rows `ldb` floats apart.
+// A's element (r, k) is pa[r·a_row + k·a_k]: a packed panel (a_row = 1, a_k = RAG_MR) or attention's Sᵀ
+// (a_row = 1, a_k = its row width). All RAG_MR rows are read; only the first mr are stored.
+AVX512_INLINE void tile(const float *pa, long a_row, long a_k, const float *b, long ldb, long kc, float *c, long ldc,
+                        long mr, __mmask16 m0, __mmask16 m1, struct epilogue e) {
+    __m512 acc0[RAG_MR], acc1[RAG_MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < RAG_MR; r++) {
+        acc0[r] = _mm512_setzero_ps();
+        acc1[r] = _mm512_setzero_ps();
+    }
+#pragma clang loop unroll_count(2)
+    for (long k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, b + k * ldb);
+        __m512 b1 = _mm512_maskz_loadu_ps(m1, b + k * ldb + 16);
+        const float *ak = pa + k * a_k;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < RAG_MR; r++) {
+            __m512 x = _mm512_set1_ps(ak[r * a_row]);
+            acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
+            acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
+        }
+    }
+    store_tile(acc0, acc1, c, ldc, mr, m0, m1, e);
 }
 
 // C[M][N] = epilogue(A·B + bias), B[k][n] at b[(n / 32)·panel_stride + k·ldb + n % 32].
@@ -270,7 +314,100 @@ AVX512 void rag_attention_avx512(const float *q, const float *k, const float *v,
     }
 }
 
+int rag_cpu_has_avx512_bf16(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+}
+
+#define BF16_INLINE static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+// Packs rows [0, rows) x columns [0, kc) of A (kc even) as bf16 pairs into panels of RAG_MR rows: the 32-bit
+// word pa[(i / RAG_MR)·RAG_MR·kc/2 + (k / 2)·RAG_MR + i % RAG_MR] holds A[i][k] (low half) and A[i][k + 1].
+BF16_INLINE void pack_a_bf16(const float *a, long lda, long rows, long kc, unsigned int *pa) {
+    long pairs = kc / 2;
+    for (long i = 0; i < rows; i += RAG_MR) {
+        unsigned int *panel = pa + i * pairs;
+        long mr = rows - i < RAG_MR ? rows - i : RAG_MR;
+        for (long r = 0; r < RAG_MR; r++) {
+            if (r >= mr) {
+                for (long q = 0; q < pairs; q++) panel[q * RAG_MR + r] = 0;
+                continue;
+            }
+            const float *src = a + (i + r) * lda;
+            for (long k = 0; k < kc; k += 16) {
+                long n = kc - k < 16 ? kc - k : 16;
+                __mmask16 m = n == 16 ? 0xFFFF : (__mmask16)((1u << n) - 1);
+                __m256bh h = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(m, src + k));
+                unsigned int words[8];
+                _mm256_storeu_si256((__m256i *)words, (__m256i)h);
+#pragma clang loop vectorize(disable)
+                for (long q = 0; q < n / 2; q++) panel[(k / 2 + q) * RAG_MR + r] = words[q];
+            }
+        }
+    }
+}
+
+BF16_INLINE void tile_bf16(const unsigned int *pa, const unsigned short *b, long pairs, float *c, long ldc, long mr,
+                           __mmask16 m0, __mmask16 m1, struct epilogue e) {
+    __m512 acc0[RAG_MR], acc1[RAG_MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < RAG_MR; r++) {
+        acc0[r] = _mm512_setzero_ps();
+        acc1[r] = _mm512_setzero_ps();
+    }
+#pragma clang loop unroll_count(2)
+    for (long q = 0; q < pairs; q++) {
+        __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + q * 2 * RAG_NR);
+        __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + q * 2 * RAG_NR + RAG_NR);
+        const unsigned int *aq = pa + q * RAG_MR;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < RAG_MR; r++) {
+            __m512bh x = (__m512bh)_mm512_set1_epi32((int)aq[r]);
+            acc0[r] = _mm512_dpbf16_ps(acc0[r], x, b0);
+            acc1[r] = _mm512_dpbf16_ps(acc1[r], x, b1);
+        }
+    }
+    store_tile(acc0, acc1, c, ldc, mr, m0, m1, e);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+void rag_sgemm_packed_bf16_avx512(const float *a, long lda, long rows, long inputs, const unsigned short *packed,
+                                  long outputs, const float *bias, float *c, long ldc, int mode, float *work) {
+    long depth = round_up(inputs, 2);
+    unsigned int *pa = (unsigned int *)work;
+    for (long k0 = 0; k0 < depth; k0 += RAG_KC_BF16) {
+        long kc = depth - k0 < RAG_KC_BF16 ? depth - k0 : RAG_KC_BF16;
+        int first = k0 == 0, last = k0 + kc >= depth;
+        pack_a_bf16(a + k0, lda, rows, kc, pa);
+        for (long j = 0; j < outputs; j += RAG_NR) {
+            long width = outputs - j;
+            __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+            __mmask16 m1 = width >= 32 ? 0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
+            struct epilogue e = {
+                .bias = first && bias ? bias + j : 0,
+                .alpha = 1.0f,
+                .add_c = !first || mode == RAG_GEMM_ACCUMULATE,
+                .gelu = last && mode == RAG_GEMM_GELU,
+            };
+            const unsigned short *bj = packed + (j / RAG_NR) * RAG_NR * depth + k0 * RAG_NR;
+            for (long i = 0; i < rows; i += RAG_MR) {
+                long mr = rows - i < RAG_MR ? rows - i : RAG_MR;
+                tile_bf16(pa + i * (kc / 2), bj, kc / 2, c + i * ldc + j, ldc, mr, m0, m1, e);
+            }
+        }
+    }
+}
+
 #else
+int rag_cpu_has_avx512_bf16(void) { return 0; }
+
+void rag_sgemm_packed_bf16_avx512(const float *a, long lda, long rows, long inputs, const unsigned short *packed,
+                                  long outputs, const float *bias, float *c, long ldc, int mode, float *work) {
+    (void)a; (void)lda; (void)rows; (void)inputs; (void)packed; (void)outputs; (void)bias; (void)c; (void)ldc;
+    (void)mode; (void)work;
+}
+
 void rag_sgemm_packed_avx512(const float *a, long lda, long rows, long inputs, const float *packed, long outputs,
                              const float *bias, float *c, long ldc, int mode, float *work) {
     (void)a; (void)lda; (void)rows; (void)inputs; (void)packed; (void)outputs; (void)bias; (void)c; (void)ldc;

@@ -37,4 +37,22 @@ long rag_attention_workspace_floats(long length, long head_size);
 void rag_attention_avx512(const float *q, const float *k, const float *v, long ld, long length, long heads,
                           long head_size, float scale, float *context, long ldc, float *work);
 
+/// Whether this CPU runs AVX-512 BF16 (with AVX-512F, BW and VL), for rag_sgemm_packed_bf16_avx512.
+int rag_cpu_has_avx512_bf16(void);
+
+/// 16-bit elements needed to pack a weight matrix for the BF16 kernel (outputs rounded up to 32, inputs to 2).
+long rag_sgemm_packed_bf16_count(long outputs, long inputs);
+
+/// Packs W (row-major `[outputs][inputs]`, rows `ldw` floats apart) as bfloat16 (round to nearest even) in
+/// panels of 32 outputs and pairs of inputs: `packed[p][k / 2][j][k % 2] = W[32p + j][k]`, zero-padded.
+void rag_sgemm_pack_weights_bf16(const float *w, long outputs, long inputs, long ldw, unsigned short *packed);
+
+/// Floats of workspace rag_sgemm_packed_bf16_avx512 needs for `rows` rows of `inputs` columns.
+long rag_sgemm_bf16_workspace_floats(long rows, long inputs);
+
+/// rag_sgemm_packed_avx512 with W packed by rag_sgemm_pack_weights_bf16 and A rounded to bfloat16 on the fly;
+/// products are summed in float32 (vdpbf16ps), the epilogue runs in float32.
+void rag_sgemm_packed_bf16_avx512(const float *a, long lda, long rows, long inputs, const unsigned short *packed,
+                                  long outputs, const float *bias, float *c, long ldc, int mode, float *work);
+
 #endif
