@@ -89,8 +89,7 @@ long rag_sgemm_bf16_workspace_floats(long rows, long inputs) {
 static long attention_width(long length) { return round_up(round_up(length, RAG_MR), 16); }
 
 long rag_attention_workspace_floats(long length, long head_size) {
-    long width = attention_width(length);
-    return length * width + head_size * round_up(length, RAG_NR) + round_up(length, RAG_MR) * head_size;
+    return (length + 2 * head_size) * attention_width(length);
 }
 
 #if defined(__x86_64__)
@@ -275,28 +274,78 @@ AVX512_INLINE void softmax_columns(float *st, long ld, long length) {
     }
 }
 
+// Transposes 16 rows of 16 floats in registers: four rounds of 2x2 block swaps (32-bit, 64-bit, 128-bit twice).
+AVX512_INLINE void transpose16(__m512 *r) {
+    __m512 t[16], u[16];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    // u[4g + m], 128-bit lane L: rows 4g..4g+3 of column 4L + m.
+#pragma clang loop unroll(full)
+    for (int g = 0; g < 16; g += 4) {
+        __m512d a = _mm512_castps_pd(t[g]), b = _mm512_castps_pd(t[g + 1]);
+        __m512d c = _mm512_castps_pd(t[g + 2]), d = _mm512_castps_pd(t[g + 3]);
+        u[g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        u[g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        u[g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        u[g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+#pragma clang loop unroll(full)
+    for (int m = 0; m < 4; m++) {
+        __m512 v = _mm512_shuffle_f32x4(u[m], u[4 + m], 0x88), v1 = _mm512_shuffle_f32x4(u[m], u[4 + m], 0xDD);
+        __m512 w = _mm512_shuffle_f32x4(u[8 + m], u[12 + m], 0x88), w1 = _mm512_shuffle_f32x4(u[8 + m], u[12 + m], 0xDD);
+        r[m] = _mm512_shuffle_f32x4(v, w, 0x88);
+        r[8 + m] = _mm512_shuffle_f32x4(v, w, 0xDD);
+        r[4 + m] = _mm512_shuffle_f32x4(v1, w1, 0x88);
+        r[12 + m] = _mm512_shuffle_f32x4(v1, w1, 0xDD);
+    }
+}
+
+// dst[c][i] = src[i][c] for i < rows, c < columns (src rows `ld` apart, dst rows `ldd` apart). With columns a
+// multiple of 16, whole 16-row blocks are written (rows past `rows` as zeros), so ldd >= round_up(rows, 16).
+AVX512_INLINE void transpose(const float *src, long ld, long rows, long columns, float *dst, long ldd) {
+    if (columns % 16 != 0) {
+        for (long i = 0; i < rows; i++) {
+            for (long c = 0; c < columns; c++) dst[c * ldd + i] = src[i * ld + c];
+        }
+        return;
+    }
+    for (long i = 0; i < rows; i += 16) {
+        for (long c = 0; c < columns; c += 16) {
+            __m512 r[16];
+#pragma clang loop unroll(full)
+            for (int q = 0; q < 16; q++) {
+                r[q] = i + q < rows ? _mm512_loadu_ps(src + (i + q) * ld + c) : _mm512_setzero_ps();
+            }
+            transpose16(r);
+#pragma clang loop unroll(full)
+            for (int q = 0; q < 16; q++) _mm512_storeu_ps(dst + (c + q) * ldd + i, r[q]);
+        }
+    }
+}
+
 AVX512 void rag_attention_avx512(const float *q, const float *k, const float *v, long ld, long length, long heads,
                                  long head_size, float scale, float *context, long ldc, float *work) {
     long width = attention_width(length);
-    float *st = work;                                  // Sᵀ, length x width
-    float *packed_q = st + length * width;             // Q_h as a packed "weight": panels of 32 queries
-    float *packed_k = packed_q + head_size * round_up(length, RAG_NR);  // K_h as packed A panels
+    float *st = work;                        // Sᵀ: length x width
+    float *qt = st + length * width;         // Q_hᵀ: head_size x width, the B operand of Sᵀ = K_h·Q_hᵀ
+    float *kt = qt + head_size * width;      // K_hᵀ: head_size x width, read as packed A (12 keys per k)
     struct epilogue scores = {.bias = 0, .alpha = scale, .add_c = 0, .gelu = 0};
     struct epilogue plain = {.bias = 0, .alpha = 1.0f, .add_c = 0, .gelu = 0};
     for (long h = 0; h < heads; h++) {
         long column = h * head_size;
-        rag_sgemm_pack_weights(q + column, length, head_size, ld, packed_q);
-        pack_a(k + column, ld, length, head_size, packed_k);
-        // Sᵀ[j][i] = scale · K_h[j]·Q_h[i].
+        transpose(q + column, ld, length, head_size, qt, width);
+        transpose(k + column, ld, length, head_size, kt, width);
+        // Sᵀ[j][i] = scale · K_h[j]·Q_h[i]; columns past `length` are masked off in loads and stores.
         for (long i = 0; i < length; i += RAG_NR) {
             long w = length - i;
             __mmask16 m0 = w >= 16 ? 0xFFFF : (__mmask16)((1u << w) - 1);
             __mmask16 m1 = w >= 32 ? 0xFFFF : w > 16 ? (__mmask16)((1u << (w - 16)) - 1) : 0;
-            const float *bi = packed_q + (i / RAG_NR) * RAG_NR * head_size;
             for (long j = 0; j < length; j += RAG_MR) {
                 long mr = length - j < RAG_MR ? length - j : RAG_MR;
-                tile(packed_k + j * head_size, 1, RAG_MR, bi, RAG_NR, head_size, st + j * width + i, width, mr,
-                     m0, m1, scores);
+                tile(kt + j, 1, width, qt + i, width, head_size, st + j * width + i, width, mr, m0, m1, scores);
             }
         }
         softmax_columns(st, width, length);
