@@ -1,6 +1,7 @@
 import COpenBLAS
 
-/// The BERT encoder forward pass on `cblas_sgemm`, for groups of unpadded sequences.
+/// The BERT encoder forward pass, for groups of unpadded sequences: on the AVX-512 kernels of ``PackedKernels``
+/// where the CPU has them (packed weights, fused epilogues, BF16 where available), else on `cblas_sgemm`.
 ///
 /// Position-wise layers (the Q/K/V, attention-output and feed-forward projections, LayerNorm, GELU) see a
 /// group's sequences packed row after row, so each projection is one matrix multiply over all their tokens;
