@@ -69,6 +69,7 @@ let package = Package(
             name: "Embeddings",
             dependencies: [
                 "COpenBLAS",
+                "CSupport",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: hotSwiftSettings

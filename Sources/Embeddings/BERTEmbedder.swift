@@ -2,8 +2,9 @@ import COpenBLAS
 import Foundation
 
 /// A native sentence-transformers BERT encoder (all-MiniLM-L6-v2 by default): WordPiece tokenizer,
-/// memory-mapped safetensors weights, a `cblas_sgemm` forward pass, mean (or CLS) pooling and L2
-/// normalisation, matching sentence-transformers to a cosine of 0.9999 or better.
+/// memory-mapped safetensors weights, a forward pass on AVX-512 kernels (BF16 products where the CPU has
+/// AVX-512 BF16; `RAG_NO_BF16=1` and `RAG_NO_AVX512=1` step back to float32 and to `cblas_sgemm`), mean (or
+/// CLS) pooling and L2 normalisation, matching sentence-transformers to a cosine of 0.9999 or better.
 ///
 /// A batch is tokenised, sorted by length and packed into unpadded groups (see ``EncoderScheduling``); the
 /// groups are spread over ``threadCount`` workers, each running single-threaded OpenBLAS on its own reused

@@ -1,6 +1,7 @@
 import COpenBLAS
 
-/// The BERT encoder forward pass on `cblas_sgemm`, for groups of unpadded sequences.
+/// The BERT encoder forward pass, for groups of unpadded sequences: on the AVX-512 kernels of ``PackedKernels``
+/// where the CPU has them (packed weights, fused epilogues, BF16 where available), else on `cblas_sgemm`.
 ///
 /// Position-wise layers (the Q/K/V, attention-output and feed-forward projections, LayerNorm, GELU) see a
 /// group's sequences packed row after row, so each projection is one matrix multiply over all their tokens;
@@ -9,6 +10,16 @@ import COpenBLAS
 struct BERTModel: Sendable {
     let configuration: BERTConfiguration
     let weights: BERTWeights
+    /// The linear layers packed for the AVX-512 kernels, or nil: then every product runs on `cblas_sgemm`.
+    let packed: PackedEncoderWeights?
+
+    /// Packs the weights for the AVX-512 path when it applies (see ``PackedKernels/available``), unless
+    /// `packing` is false.
+    init(configuration: BERTConfiguration, weights: BERTWeights, packing: Bool = true) {
+        self.configuration = configuration
+        self.weights = weights
+        packed = packing ? PackedEncoderWeights(weights: weights, configuration: configuration) : nil
+    }
 
     /// Runs `group` (token id sequences, each with its `[CLS]`/`[SEP]`) through the encoder and writes one
     /// pooled, not yet normalised, vector per sequence to `output(i)`.
@@ -38,6 +49,53 @@ struct BERTModel: Sendable {
         Kernels.layerNorm(hidden, rows: rows, columns: h, gamma: weights.embeddingNorm.gamma,
                           beta: weights.embeddingNorm.beta, epsilon: c.layerNormEpsilon)
 
+        if let packed {
+            encodeLayers(packed, group: group, rows: rows, scratch: scratch)
+        } else {
+            encodeLayersBLAS(group: group, rows: rows, scratch: scratch)
+        }
+        pool(group, scratch: scratch, output: output)
+    }
+
+    /// The transformer layers on the AVX-512 kernels: one GEMM for Q, K and V together (rows of `[q | k | v]`),
+    /// attention per sequence with all heads in one call, and bias, residual and GELU fused into the GEMMs.
+    private func encodeLayers(_ packed: PackedEncoderWeights, group: [[Int32]], rows: Int, scratch: EncoderScratch) {
+        let c = configuration
+        let h = c.hiddenSize
+        let hidden = scratch.hidden
+        let qkv = scratch.queryKeyValue
+        let work = scratch.workspace
+        for (layer, norms) in zip(packed.layers, weights.layers) {
+            PackedKernels.linear(hidden, rows: rows, inputStride: h, through: layer.queryKeyValue, into: qkv,
+                                 outputStride: 3 * h, epilogue: .store, workspace: work)
+            var offset = 0
+            for ids in group {
+                let q = qkv + offset * 3 * h
+                PackedKernels.attend(query: q, key: q + h, value: q + 2 * h, stride: 3 * h, length: ids.count,
+                                     heads: c.headCount, headSize: c.headSize,
+                                     context: scratch.context + offset * h, contextStride: h, workspace: work)
+                offset += ids.count
+            }
+            PackedKernels.linear(scratch.context, rows: rows, inputStride: h, through: layer.attentionOutput,
+                                 into: hidden, outputStride: h, epilogue: .accumulate, workspace: work)
+            Kernels.layerNorm(hidden, rows: rows, columns: h, gamma: norms.attentionNorm.gamma,
+                              beta: norms.attentionNorm.beta, epsilon: c.layerNormEpsilon)
+            PackedKernels.linear(hidden, rows: rows, inputStride: h, through: layer.intermediate,
+                                 into: scratch.intermediate, outputStride: c.intermediateSize, epilogue: .gelu,
+                                 workspace: work)
+            PackedKernels.linear(scratch.intermediate, rows: rows, inputStride: c.intermediateSize,
+                                 through: layer.output, into: hidden, outputStride: h, epilogue: .accumulate,
+                                 workspace: work)
+            Kernels.layerNorm(hidden, rows: rows, columns: h, gamma: norms.outputNorm.gamma,
+                              beta: norms.outputNorm.beta, epsilon: c.layerNormEpsilon)
+        }
+    }
+
+    /// The transformer layers on `cblas_sgemm` and the Swift element-wise kernels.
+    private func encodeLayersBLAS(group: [[Int32]], rows: Int, scratch: EncoderScratch) {
+        let c = configuration
+        let h = c.hiddenSize
+        let hidden = scratch.hidden
         for layer in weights.layers {
             // Q, K, V: rows start as the bias, the GEMM adds x·Wᵀ (beta = 1).
             for (linear, target) in [(layer.query, scratch.query), (layer.key, scratch.key),
@@ -63,11 +121,16 @@ struct BERTModel: Sendable {
                                      gamma: layer.outputNorm.gamma, beta: layer.outputNorm.beta,
                                      epsilon: c.layerNormEpsilon)
         }
+    }
 
-        row = 0
+    /// Mean (or CLS) pooling of each sequence's final hidden rows into `output(i)`.
+    private func pool(_ group: [[Int32]], scratch: EncoderScratch, output: (Int) -> UnsafeMutablePointer<Float>) {
+        let h = configuration.hiddenSize
+        let hidden = scratch.hidden
+        var row = 0
         for (index, ids) in group.enumerated() {
             let target = output(index)
-            switch c.pooling {
+            switch configuration.pooling {
             case .cls:
                 target.update(from: hidden + row * h, count: h)
             case .mean:
@@ -128,6 +191,10 @@ final class EncoderScratch: @unchecked Sendable {
     let context: UnsafeMutablePointer<Float>
     let intermediate: UnsafeMutablePointer<Float>
     let scores: UnsafeMutablePointer<Float>
+    /// The AVX-512 path's `[q | k | v]` rows (3 · hidden floats a row): the same memory as query, key, value.
+    var queryKeyValue: UnsafeMutablePointer<Float> { query }
+    /// Packing and attention workspace of the AVX-512 kernels.
+    let workspace: UnsafeMutablePointer<Float>
     private let storage: UnsafeMutableRawPointer
 
     init(configuration: BERTConfiguration, rowCapacity: Int) {
@@ -138,7 +205,11 @@ final class EncoderScratch: @unchecked Sendable {
         let block = rounded(rowCapacity * configuration.hiddenSize)
         let intermediateCount = rounded(rowCapacity * configuration.intermediateSize)
         let scoresCount = rounded(sequenceCapacity * sequenceCapacity)
-        let total = 5 * block + intermediateCount + scoresCount
+        let workspaceCount = rounded(max(
+            PackedKernels.gemmWorkspace(rows: rowCapacity,
+                                        inputs: max(configuration.hiddenSize, configuration.intermediateSize)),
+            PackedKernels.attentionWorkspace(length: sequenceCapacity, headSize: configuration.headSize)))
+        let total = 5 * block + intermediateCount + scoresCount + workspaceCount
         storage = UnsafeMutableRawPointer.allocate(byteCount: total * MemoryLayout<Float>.stride, alignment: 64)
         let floats = storage.bindMemory(to: Float.self, capacity: total)
         floats.initialize(repeating: 0, count: total)
@@ -149,6 +220,7 @@ final class EncoderScratch: @unchecked Sendable {
         context = floats + 4 * block
         intermediate = floats + 5 * block
         scores = intermediate + intermediateCount
+        workspace = scores + scoresCount
     }
 
     deinit {

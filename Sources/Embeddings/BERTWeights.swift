@@ -1,7 +1,8 @@
 /// Pointers to every tensor of a BERT encoder, read in place from a memory-mapped safetensors file.
 ///
-/// Linear weights keep PyTorch's `[out, in]` layout; the encoder multiplies by their transpose
-/// (y = x·Wᵀ + b) through `cblas_sgemm`'s `CblasTrans`, so nothing is copied or re-laid out.
+/// Linear weights keep PyTorch's `[out, in]` layout; the OpenBLAS path multiplies by their transpose
+/// (y = x·Wᵀ + b) through `cblas_sgemm`'s `CblasTrans` in place. The AVX-512 path packs a copy once at load
+/// (see ``PackedEncoderWeights``).
 ///
 /// - Important: holds the ``SafeTensorsFile`` that owns the mapping, so the pointers stay valid as long as
 ///   this value exists; the memory is read-only, so sharing between threads is safe.

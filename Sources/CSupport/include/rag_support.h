@@ -22,4 +22,6 @@ int rag_cpu_has_avx512_vnni(void);
 /// multiple of 64.
 int rag_dot_int8_vnni(const signed char *a, const signed char *b, long n, int b_sum);
 
+#include "rag_encoder.h"
+
 #endif
