@@ -6,13 +6,20 @@
 ///
 /// - Important: holds the ``SafeTensorsFile`` that owns the mapping, so the pointers stay valid as long as
 ///   this value exists; the memory is read-only, so sharing between threads is safe.
-struct BERTWeights: @unchecked Sendable {
+package struct BERTWeights: @unchecked Sendable {
     /// One linear layer: `weight` is `[outputs, inputs]` row-major, `bias` has `outputs` floats.
-    struct Linear {
-        var weight: UnsafePointer<Float>
-        var bias: UnsafePointer<Float>
-        var inputs: Int
-        var outputs: Int
+    package struct Linear {
+        package var weight: UnsafePointer<Float>
+        package var bias: UnsafePointer<Float>
+        package var inputs: Int
+        package var outputs: Int
+
+        package init(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, inputs: Int, outputs: Int) {
+            self.weight = weight
+            self.bias = bias
+            self.inputs = inputs
+            self.outputs = outputs
+        }
     }
 
     /// LayerNorm scale (γ) and shift (β), `hiddenSize` floats each.

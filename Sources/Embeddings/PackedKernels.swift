@@ -9,18 +9,18 @@ import Foundation
 /// encoder keeps its OpenBLAS path. Where the CPU also has AVX-512 BF16, the projections round weights and
 /// activations to bfloat16 and sum the products in float32 (twice the float32 speed; all-MiniLM-L6-v2 stays
 /// above 0.9999 cosine to the reference), unless `RAG_NO_BF16=1`.
-enum PackedKernels {
+package enum PackedKernels {
     /// Whether the AVX-512 encoder kernels run on this CPU and are not turned off by `RAG_NO_AVX512=1`.
-    static let available: Bool =
+    package static let available: Bool =
         ProcessInfo.processInfo.environment["RAG_NO_AVX512"] != "1" && rag_cpu_has_avx512() != 0
 
     /// Whether projections use the BF16 kernel: ``available``, AVX-512 BF16 on the CPU, and `RAG_NO_BF16`
     /// not set to 1.
-    static let bfloat16Available: Bool =
+    package static let bfloat16Available: Bool =
         available && ProcessInfo.processInfo.environment["RAG_NO_BF16"] != "1" && rag_cpu_has_avx512_bf16() != 0
 
     /// How a ``PackedLinear`` stores its weights.
-    enum Precision: Sendable {
+    package enum Precision: Sendable {
         /// float32 panels for `rag_sgemm_packed_avx512`.
         case float32
         /// bfloat16 panels for `rag_sgemm_packed_bf16_avx512`.
@@ -28,7 +28,7 @@ enum PackedKernels {
     }
 
     /// What the GEMM does with `x·Wᵀ + b` before storing it.
-    enum Epilogue {
+    package enum Epilogue {
         /// `y = x·Wᵀ + b`.
         case store
         /// `y += x·Wᵀ + b` (a residual connection).
@@ -46,20 +46,20 @@ enum PackedKernels {
     }
 
     /// Floats of workspace ``linear(_:rows:inputStride:through:into:outputStride:epilogue:workspace:)`` needs.
-    static func gemmWorkspace(rows: Int, inputs: Int) -> Int {
+    package static func gemmWorkspace(rows: Int, inputs: Int) -> Int {
         max(rag_sgemm_workspace_floats(rows, inputs), rag_sgemm_bf16_workspace_floats(rows, inputs))
     }
 
     /// Floats of workspace ``attend(query:key:value:stride:length:heads:headSize:context:contextStride:workspace:)``
     /// needs for one sequence.
-    static func attentionWorkspace(length: Int, headSize: Int) -> Int {
+    package static func attentionWorkspace(length: Int, headSize: Int) -> Int {
         rag_attention_workspace_floats(length, headSize)
     }
 
     /// `output[r] = epilogue(input[r]·Wᵀ + b)` for `rows` rows, with W packed in `linear`.
     ///
     /// - Precondition: ``available``; `workspace` holds ``gemmWorkspace(rows:inputs:)`` floats.
-    static func linear(_ input: UnsafePointer<Float>, rows: Int, inputStride: Int, through linear: PackedLinear,
+    package static func linear(_ input: UnsafePointer<Float>, rows: Int, inputStride: Int, through linear: PackedLinear,
                        into output: UnsafeMutablePointer<Float>, outputStride: Int, epilogue: Epilogue,
                        workspace: UnsafeMutablePointer<Float>) {
         switch linear.precision {
@@ -77,7 +77,7 @@ enum PackedKernels {
     /// softmax(scale · Q_h·K_hᵀ)·V_h for every head of one unmasked sequence of `length` rows.
     ///
     /// - Precondition: ``available``; `workspace` holds ``attentionWorkspace(length:headSize:)`` floats.
-    static func attend(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
+    package static func attend(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
                        stride: Int, length: Int, heads: Int, headSize: Int,
                        context: UnsafeMutablePointer<Float>, contextStride: Int,
                        workspace: UnsafeMutablePointer<Float>) {
@@ -90,7 +90,7 @@ enum PackedKernels {
 /// several layers of the same input stacked along the outputs (Q, K and V as one 3·hidden projection).
 ///
 /// Owns its memory; immutable after `init`, so sharing between threads is safe.
-final class PackedLinear: @unchecked Sendable {
+package final class PackedLinear: @unchecked Sendable {
     let inputs: Int
     let outputs: Int
     let precision: PackedKernels.Precision
@@ -101,7 +101,7 @@ final class PackedLinear: @unchecked Sendable {
     /// Packs `parts` (each `[outputs][inputs]` row-major with its bias) stacked in order along the outputs.
     ///
     /// - Precondition: all parts have the same `inputs`; every part but the last has a multiple of 32 outputs.
-    init(stacking parts: [BERTWeights.Linear], precision: PackedKernels.Precision) {
+    package init(stacking parts: [BERTWeights.Linear], precision: PackedKernels.Precision) {
         precondition(!parts.isEmpty)
         inputs = parts[0].inputs
         outputs = parts.reduce(0) { $0 + $1.outputs }

@@ -1,4 +1,4 @@
-@testable import Embeddings
+import Embeddings
 import Foundation
 import Testing
 
