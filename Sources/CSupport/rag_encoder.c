@@ -171,6 +171,24 @@ struct epilogue {
     int gelu;
 };
 
+// Lane masks of a 32-column tile of which the first `width` columns exist (16 lanes per mask).
+AVX512_INLINE void column_masks(long width, __mmask16 *m0, __mmask16 *m1) {
+    *m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+    *m1 = width >= 32 ? 0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
+}
+
+// The epilogue of one K block of a GEMM in `mode` for the columns from j: the bias goes in with the first block,
+// later blocks add to the partial sum in C, and GELU runs after the last.
+static inline struct epilogue block_epilogue(const float *bias, long j, int first, int last, int mode) {
+    struct epilogue e = {
+        .bias = first && bias ? bias + j : 0,
+        .alpha = 1.0f,
+        .add_c = !first || mode == RAG_GEMM_ACCUMULATE,
+        .gelu = last && mode == RAG_GEMM_GELU,
+    };
+    return e;
+}
+
 // Applies the epilogue to an RAG_MR x 32 tile of accumulators and stores its first mr rows (masked by m0/m1).
 AVX512_INLINE void store_tile(__m512 *acc0, __m512 *acc1, float *c, long ldc, long mr, __mmask16 m0, __mmask16 m1,
                               struct epilogue e) {
@@ -233,15 +251,9 @@ AVX512_INLINE void gemm(const float *a, long lda, long m, long k, const float *b
         int first = k0 == 0, last = k0 + kc >= k;
         pack_a(a + k0, lda, m, kc, work);
         for (long j = 0; j < n; j += RAG_NR) {
-            long width = n - j;
-            __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-            __mmask16 m1 = width >= 32 ? 0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
-            struct epilogue e = {
-                .bias = first && bias ? bias + j : 0,
-                .alpha = 1.0f,
-                .add_c = !first || mode == RAG_GEMM_ACCUMULATE,
-                .gelu = last && mode == RAG_GEMM_GELU,
-            };
+            __mmask16 m0, m1;
+            column_masks(n - j, &m0, &m1);
+            struct epilogue e = block_epilogue(bias, j, first, last, mode);
             const float *bj = b + (j / RAG_NR) * panel_stride + k0 * ldb;
             for (long i = 0; i < m; i += RAG_MR) {
                 long mr = m - i < RAG_MR ? m - i : RAG_MR;
@@ -344,9 +356,8 @@ AVX512 void rag_attention_avx512(const float *q, const float *k, const float *v,
         transpose(k + column, ld, length, head_size, kt, width);
         // Sᵀ[j][i] = scale · K_h[j]·Q_h[i]; columns past `length` are masked off in loads and stores.
         for (long i = 0; i < length; i += RAG_NR) {
-            long w = length - i;
-            __mmask16 m0 = w >= 16 ? 0xFFFF : (__mmask16)((1u << w) - 1);
-            __mmask16 m1 = w >= 32 ? 0xFFFF : w > 16 ? (__mmask16)((1u << (w - 16)) - 1) : 0;
+            __mmask16 m0, m1;
+            column_masks(length - i, &m0, &m1);
             for (long j = 0; j < length; j += RAG_MR) {
                 long mr = length - j < RAG_MR ? length - j : RAG_MR;
                 tile(kt + j, 1, width, qt + i, width, head_size, st + j * width + i, width, mr, m0, m1, scores);
@@ -355,9 +366,8 @@ AVX512 void rag_attention_avx512(const float *q, const float *k, const float *v,
         softmax_columns(st, width, length);
         // context_h[i] = Σ_j P[i][j]·V_h[j], P[i][j] = Sᵀ[j][i]; V_h read in place, 32 columns at a time.
         for (long d = 0; d < head_size; d += RAG_NR) {
-            long w = head_size - d;
-            __mmask16 m0 = w >= 16 ? 0xFFFF : (__mmask16)((1u << w) - 1);
-            __mmask16 m1 = w >= 32 ? 0xFFFF : w > 16 ? (__mmask16)((1u << (w - 16)) - 1) : 0;
+            __mmask16 m0, m1;
+            column_masks(head_size - d, &m0, &m1);
             for (long i = 0; i < length; i += RAG_MR) {
                 long mr = length - i < RAG_MR ? length - i : RAG_MR;
                 tile(st + i, 1, width, v + column + d, ld, length, context + i * ldc + column + d, ldc, mr,
@@ -434,15 +444,9 @@ void rag_sgemm_packed_bf16_avx512(const float *a, long lda, long rows, long inpu
         int first = k0 == 0, last = k0 + kc >= depth;
         pack_a_bf16(a + k0, lda, rows, kc, pa);
         for (long j = 0; j < outputs; j += RAG_NR) {
-            long width = outputs - j;
-            __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-            __mmask16 m1 = width >= 32 ? 0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
-            struct epilogue e = {
-                .bias = first && bias ? bias + j : 0,
-                .alpha = 1.0f,
-                .add_c = !first || mode == RAG_GEMM_ACCUMULATE,
-                .gelu = last && mode == RAG_GEMM_GELU,
-            };
+            __mmask16 m0, m1;
+            column_masks(outputs - j, &m0, &m1);
+            struct epilogue e = block_epilogue(bias, j, first, last, mode);
             const unsigned short *bj = packed + (j / RAG_NR) * RAG_NR * depth + k0 * RAG_NR;
             for (long i = 0; i < rows; i += RAG_MR) {
                 long mr = rows - i < RAG_MR ? rows - i : RAG_MR;
