@@ -92,9 +92,17 @@ public struct FieldRoundTrip: Sendable {
         self.verifier = verifier
     }
 
-    /// A field's description as the question its value answers: "the port number" → "What is the port number?",
-    /// "what it controls" → "What it controls?".
-    static func question(for field: ExtractionField) -> String {
+    /// The question a field's value answers: the task's own `question`, each `{other}` replaced by the value
+    /// written for that field ("What does {setting} control?" → "What does work_mem control?"); else the
+    /// description made a question ("the port number" → "What is the port number?").
+    package static func question(for field: ExtractionField, values: [String: JSONValue] = [:]) -> String {
+        if var question = field.question {
+            for name in field.questionReferences {
+                let value = ExtractionField.phrases(values[name]).joined(separator: ", ")
+                question = question.replacingOccurrences(of: "{\(name)}", with: value)
+            }
+            return question
+        }
         let description = field.description.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ".?")))
         let first = description.split(separator: " ").first.map { $0.lowercased() } ?? ""
         let asks = ["what", "which", "who", "whom", "where", "when", "why", "how"].contains(first)
@@ -121,7 +129,7 @@ public struct FieldRoundTrip: Sendable {
             // threshold was fitted on are copied spans; on paraphrases P(Yes) is a weak signal).
             for field in fields where field.copied && (field.type == .string || field.type == .list) {
                 for phrase in ExtractionField.phrases(values[field.name]) where !phrase.isEmpty {
-                    let judgement = try await verifier.verify(question: Self.question(for: field), answer: phrase, passages: [text])
+                    let judgement = try await verifier.verify(question: Self.question(for: field, values: values), answer: phrase, passages: [text])
                     if judgement.probabilityYes < configuration.verifierThreshold {
                         return CheckOutcome(
                             name: "extraction_field_fit", passed: false, score: judgement.probabilityYes,

@@ -30,6 +30,7 @@ import LanguageModels
 ///     default: {description: "its default value", type: string}   # string | number | enum | list
 ///     unit: {description: "the unit of the default", type: enum, values: [kB, MB, ms, s]}
 ///     purpose: {description: "what it controls", span: false}     # span: the value must be copied from the text
+///     effect: {description: "what it changes", question: "What does {setting} change?"}  # the check's question
 /// examples: [{question: "...", answer: "..."}]
 /// prompts: {system: "...", instructions: "..."}
 /// ```
@@ -351,7 +352,7 @@ struct FieldReader {
             guard let spec = try section(key).flatMap({ try $0.section(name) }) else {
                 throw fail("\(key).\(name)", "must be a description or a mapping with description and type")
             }
-            try spec.rejectUnknown(["description", "type", "values", "span"])
+            try spec.rejectUnknown(["description", "type", "values", "span", "question"])
             let typeName = try spec.string("type", default: "string")
             guard let type = ExtractionField.ValueType(rawValue: typeName) else {
                 throw fail("\(key).\(name).type", "'\(typeName)' is not one of string, number, enum, list")
@@ -361,8 +362,14 @@ struct FieldReader {
             if type == .enum, spec.map["span"] as? Bool == true {
                 throw fail("\(key).\(name).span", "an enum value is chosen, not copied from the text")
             }
+            let question = spec.map["question"] == nil ? nil : try spec.string("question")
             fields.append(ExtractionField(name: name, description: try spec.string("description"), type: type,
-                                          values: values, copied: try spec.bool("span", default: true)))
+                                          values: values, copied: try spec.bool("span", default: true), question: question))
+        }
+        for field in fields {
+            for reference in field.questionReferences where !fields.contains(where: { $0.name == reference && $0.name != field.name }) {
+                throw fail("\(key).\(field.name).question", "{\(reference)} is not another field of the task")
+            }
         }
         return fields
     }

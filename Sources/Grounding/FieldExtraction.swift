@@ -25,14 +25,31 @@ public struct ExtractionField: Sendable, Equatable {
     public var values: [String]
     /// The value (each item of a list) must be a span of the text. Enum values are chosen, never copied.
     public var copied: Bool
+    /// The question the value answers, as the task words it; `{other}` stands for the value written for the
+    /// field `other` ("What does {setting} control?"). Nil: the description made a question.
+    public var question: String?
 
     /// Creates a field; `copied` defaults to true for every type but enum.
-    public init(name: String, description: String, type: ValueType = .string, values: [String] = [], copied: Bool? = nil) {
+    public init(name: String, description: String, type: ValueType = .string, values: [String] = [], copied: Bool? = nil,
+                question: String? = nil) {
         self.name = name
         self.description = description
         self.type = type
         self.values = values
         self.copied = type == .enum ? false : (copied ?? true)
+        self.question = question
+    }
+
+    /// The names of the fields a ``question`` refers to as `{name}`.
+    public var questionReferences: [String] {
+        guard let question else { return [] }
+        var names: [String] = []
+        var rest = question[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            names.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
     }
 
     /// The JSON schema of the field's value (strings bounded: small models otherwise repeat themselves).

@@ -23,11 +23,29 @@ import Testing
                 unit: {description: "the unit", type: enum, values: [kB, MB]}
                 tools: {description: "the programs named", type: list}
                 purpose: {description: "what it controls", span: false}
+                effect: {description: "what it changes", question: "What does {setting} change on port {port}?"}
             """)
-        #expect(task.fields.map(\.name) == ["setting", "port", "unit", "tools", "purpose"])
-        #expect(task.fields.map(\.type) == [.string, .number, .enum, .list, .string])
-        #expect(task.fields.map(\.copied) == [true, true, false, true, false])
+        #expect(task.fields.map(\.name) == ["setting", "port", "unit", "tools", "purpose", "effect"])
+        #expect(task.fields.map(\.type) == [.string, .number, .enum, .list, .string, .string])
+        #expect(task.fields.map(\.copied) == [true, true, false, true, false, true])
         #expect(task.fields[2].values == ["kB", "MB"])
+        #expect(task.fields[5].questionReferences == ["setting", "port"])
+    }
+
+    @Test func aFieldsQuestionIsAskedWithTheOtherFieldsWrittenValues() throws {
+        let task = try TaskDefinition.parse("""
+            domain: PostgreSQL configuration
+            kind: extraction
+            count: 1
+            extraction:
+              fields:
+                setting: "the configuration parameter named"
+                purpose: {description: "what it controls, in a few words", question: "What does {setting} control?"}
+            """)
+        let values: [String: JSONValue] = ["setting": "work_mem", "purpose": "the memory of a sort"]
+        #expect(FieldRoundTrip.question(for: task.fields[1], values: values) == "What does work_mem control?")
+        // Without a question of its own, a field asks for its description.
+        #expect(FieldRoundTrip.question(for: task.fields[0], values: values) == "What is the configuration parameter named?")
     }
 
     @Test func badFieldsNameTheFieldAndTheProblem() {
@@ -38,6 +56,8 @@ import Testing
             ("a: {type: string}", "extraction.fields.a.description"),
             ("a: {description: x, colour: red}", "extraction.fields.a.colour"),
             ("a: [x]", "extraction.fields.a"),
+            ("a: {description: x, question: \"What is {b}?\"}", "extraction.fields.a.question"),
+            ("a: {description: x, question: \"What is {a}?\"}", "extraction.fields.a.question"),
         ]
         for (fields, name) in cases {
             let text = "domain: d\nkind: extraction\ncount: 1\nextraction:\n  fields:\n    \(fields)\n"
