@@ -1,9 +1,34 @@
 import Dataset
 import Foundation
 import Generation
+import RAGTestSupport
 import Testing
 
 @Suite struct TaskDefinitionTests {
+    /// Every task file the README runs parses, and the seeded TREC task's seeds are real questions of the TREC
+    /// file under their own class, three a class (trec_seeds.py picks them outside the test lines).
+    @Test func everyShippedTaskFileParsesAndTheTrecSeedsAreRealQuestions() throws {
+        let benchmarks = SharedData.packageRoot + "/Benchmarks"
+        let files = try FileManager.default.subpathsOfDirectory(atPath: benchmarks).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 5)
+        for file in files { _ = try TaskDefinition.load(path: benchmarks + "/" + file) }
+
+        let seeded = try TaskDefinition.load(path: benchmarks + "/classification/trec-questions-seeded.yaml")
+        let plain = try TaskDefinition.load(path: benchmarks + "/classification/trec-questions.yaml")
+        #expect(seeded.labels == plain.labels && seeded.labelDefinitions == plain.labelDefinitions)
+        let lines = try String(contentsOfFile: SharedData.path("classification/trec-questions/train.jsonl"), encoding: .utf8)
+        var labelOf: [String: String] = [:]
+        for line in lines.split(separator: "\n") {
+            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            if let text = row?["text"] as? String, let label = row?["label"] as? String { labelOf[text] = label }
+        }
+        for label in seeded.labels {
+            let seeds = seeded.seedExamples[label] ?? []
+            #expect(seeds.count == 3, "\(label)")
+            for seed in seeds { #expect(labelOf[seed] == label, "\(seed)") }
+        }
+    }
+
     /// Stop 28's forum run kept a "bug report" that quoted its passage as "the following evidence from the
     /// passage": no user writes that. The leakage check rejects it (rag generate and rag filter alike), while
     /// "the statement", an ordinary word in a message about SQL, passes.
