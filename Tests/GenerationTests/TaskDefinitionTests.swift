@@ -16,11 +16,9 @@ import Testing
         let seeded = try TaskDefinition.load(path: benchmarks + "/classification/trec-questions-seeded.yaml")
         let plain = try TaskDefinition.load(path: benchmarks + "/classification/trec-questions.yaml")
         #expect(seeded.labels == plain.labels && seeded.labelDefinitions == plain.labelDefinitions)
-        let lines = try String(contentsOfFile: SharedData.path("classification/trec-questions/train.jsonl"), encoding: .utf8)
         var labelOf: [String: String] = [:]
-        for line in lines.split(separator: "\n") {
-            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            if let text = row?["text"] as? String, let label = row?["label"] as? String { labelOf[text] = label }
+        for line in try JSONLines.read(SharedData.path("classification/trec-questions/train.jsonl")) {
+            if let text = line.object["text"]?.stringValue, let label = line.object["label"]?.stringValue { labelOf[text] = label }
         }
         for label in seeded.labels {
             let seeds = seeded.seedExamples[label] ?? []
