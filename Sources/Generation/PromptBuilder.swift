@@ -106,6 +106,8 @@ public struct PromptBuilder: Sendable {
                 hint = "a reader who sorted it into the classes did not put it in the intended class; write one that clearly is"
             case "prompt_leak": hint = "the text repeated words of these instructions; write it in the domain's own words"
             case "label_named": hint = "the text named its class; show the class without naming it"
+            case "field_form":
+                hint = "a field's value is not a value of its own (\(check.reason)); give the value itself, as the field asks"
             case "field_spans": hint = "a field's value was not copied word for word from the text (\(check.reason))"
             case "extraction_field_fit":
                 hint = "a value is not what its field asks for (\(check.reason)); choose a text that states every field"

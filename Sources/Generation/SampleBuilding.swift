@@ -101,6 +101,7 @@ extension GenerationPipeline {
                 CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
                              reason: spans.isEmpty ? "text not found in the passages" : "ok"),
                 Self.fieldSpans(text: text, values: values, fields: task.fields),
+                Self.fieldForm(values: values, fields: task.fields),
                 PromptLeakage.descriptionEcho(values: values, fields: task.fields)
                     ?? PromptLeakage.check(text: ([text] + values.values.flatMap(ExtractionField.phrases)).joined(separator: "\n"),
                                            instructions: prompts.instructionTexts(for: slot),
@@ -157,6 +158,23 @@ extension GenerationPipeline {
         }
         return CheckOutcome(name: "field_spans", passed: missing.isEmpty, score: missing.isEmpty ? 1 : 0,
                             reason: missing.isEmpty ? "ok" : "not in the text: " + missing.joined(separator: "; "))
+    }
+
+    /// The form rule: each phrase of a string or list field matches the field's pattern, and a copied phrase stands
+    /// on its own: "perform this backup procedure" is copied word for word, yet says nothing without its sentence.
+    package static func fieldForm(values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome {
+        var problems: [String] = []
+        for field in fields where field.type == .string || field.type == .list {
+            for phrase in ExtractionField.phrases(values[field.name]) where !phrase.isEmpty {
+                if !field.matchesPattern(phrase) {
+                    problems.append("\(field.name) \"\(phrase)\" is not of the form \(field.pattern ?? "")")
+                } else if field.copied, let word = FocusSelection.pointingWord(in: phrase) {
+                    problems.append("\(field.name) \"\(phrase)\" points outside itself (\"\(word)\")")
+                }
+            }
+        }
+        return CheckOutcome(name: "field_form", passed: problems.isEmpty, score: problems.isEmpty ? 1 : 0,
+                            reason: problems.isEmpty ? "ok" : problems.joined(separator: "; "))
     }
 
     /// Completeness and provenance: a real question, an answer within bounds, and located support.

@@ -31,6 +31,7 @@ import LanguageModels
 ///     unit: {description: "the unit of the default", type: enum, values: [kB, MB, ms, s]}
 ///     purpose: {description: "what it controls", span: false}     # span: the value must be copied from the text
 ///     effect: {description: "what it changes", question: "What does {setting} change?"}  # the check's question
+///     name: {description: "the parameter", pattern: "[a-z_]+"}     # a regular expression the whole value matches
 /// examples: [{question: "...", answer: "..."}]
 /// prompts: {system: "...", instructions: "..."}
 /// ```
@@ -352,7 +353,7 @@ struct FieldReader {
             guard let spec = try section(key).flatMap({ try $0.section(name) }) else {
                 throw fail("\(key).\(name)", "must be a description or a mapping with description and type")
             }
-            try spec.rejectUnknown(["description", "type", "values", "span", "question"])
+            try spec.rejectUnknown(["description", "type", "values", "span", "question", "pattern"])
             let typeName = try spec.string("type", default: "string")
             guard let type = ExtractionField.ValueType(rawValue: typeName) else {
                 throw fail("\(key).\(name).type", "'\(typeName)' is not one of string, number, enum, list")
@@ -363,8 +364,18 @@ struct FieldReader {
                 throw fail("\(key).\(name).span", "an enum value is chosen, not copied from the text")
             }
             let question = spec.map["question"] == nil ? nil : try spec.string("question")
+            let pattern = spec.map["pattern"] == nil ? nil : try spec.string("pattern")
+            if let pattern {
+                guard type == .string || type == .list else {
+                    throw fail("\(key).\(name).pattern", "only a string or list field has a pattern")
+                }
+                do { _ = try NSRegularExpression(pattern: ExtractionField.unanchoredPattern(pattern)) } catch {
+                    throw fail("\(key).\(name).pattern", "'\(pattern)' is not a regular expression")
+                }
+            }
             fields.append(ExtractionField(name: name, description: try spec.string("description"), type: type,
-                                          values: values, copied: try spec.bool("span", default: true), question: question))
+                                          values: values, copied: try spec.bool("span", default: true), question: question,
+                                          pattern: pattern))
         }
         for field in fields {
             for reference in field.questionReferences where !fields.contains(where: { $0.name == reference && $0.name != field.name }) {

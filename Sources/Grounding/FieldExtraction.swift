@@ -28,16 +28,39 @@ public struct ExtractionField: Sendable, Equatable {
     /// The question the value answers, as the task words it; `{other}` stands for the value written for the
     /// field `other` ("What does {setting} control?"). Nil: the description made a question.
     public var question: String?
+    /// A regular expression a phrase value (each item of a list) must match in full, as JSON Schema's `pattern`
+    /// ("a name like work_mem or VACUUM, not a phrase"); given to the writer's and the reader's schema too.
+    /// Written without `^` and `$`: the whole value always has to match.
+    public var pattern: String?
 
     /// Creates a field; `copied` defaults to true for every type but enum.
     public init(name: String, description: String, type: ValueType = .string, values: [String] = [], copied: Bool? = nil,
-                question: String? = nil) {
+                question: String? = nil, pattern: String? = nil) {
         self.name = name
         self.description = description
         self.type = type
         self.values = values
         self.copied = type == .enum ? false : (copied ?? true)
         self.question = question
+        self.pattern = pattern.map(Self.unanchoredPattern)
+    }
+
+    /// A pattern without the `^` and `$` a user may have written around it.
+    public static func unanchoredPattern(_ pattern: String) -> String {
+        var body = pattern[...]
+        if body.hasPrefix("^") { body = body.dropFirst() }
+        if body.hasSuffix("$") && !body.hasSuffix("\\$") { body = body.dropLast() }
+        return String(body)
+    }
+
+    /// The pattern anchored at both ends, as the schemas carry it (llama.cpp's grammar needs the anchors).
+    public var anchoredPattern: String? { pattern.map { "^(" + $0 + ")$" } }
+
+    /// Whether `phrase` matches the field's pattern in full (true when the field has none). An invalid pattern
+    /// matches nothing; the task file is checked before it gets here.
+    public func matchesPattern(_ phrase: String) -> Bool {
+        guard let anchoredPattern else { return true }
+        return phrase.range(of: anchoredPattern, options: .regularExpression) != nil
     }
 
     /// The names of the fields a ``question`` refers to as `{name}`.
@@ -55,11 +78,17 @@ public struct ExtractionField: Sendable, Equatable {
     /// The JSON schema of the field's value (strings bounded: small models otherwise repeat themselves).
     public var valueSchema: JSONValue {
         switch type {
-        case .string: ["type": "string", "maxLength": 200]
+        case .string: phraseSchema(maxLength: 200)
         case .number: ["type": "number"]
         case .enum: ["type": "string", "enum": .array(values.map { .string($0) })]
-        case .list: ["type": "array", "items": ["type": "string", "maxLength": 120], "maxItems": 8]
+        case .list: ["type": "array", "items": phraseSchema(maxLength: 120), "maxItems": 8]
         }
+    }
+
+    private func phraseSchema(maxLength: Int) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": "string", "maxLength": .number(Double(maxLength))]
+        if let anchoredPattern { schema["pattern"] = .string(anchoredPattern) }
+        return .object(schema)
     }
 
     /// How the prompts describe the field: its description and the form of its value.

@@ -48,6 +48,46 @@ import Testing
         #expect(FieldRoundTrip.question(for: task.fields[0], values: values) == "What is the configuration parameter named?")
     }
 
+    @Test func aPatternIsMatchedByTheWholeValueAndReachesTheSchema() throws {
+        let task = try TaskDefinition.parse("""
+            domain: PostgreSQL configuration
+            kind: extraction
+            count: 1
+            extraction:
+              fields:
+                setting: {description: "the parameter or command named", pattern: "^[a-z][a-z0-9_]*|[A-Z]+( [A-Z]+)*$"}
+                tools: {description: "the programs named", type: list, pattern: "pg_[a-z]+"}
+            """)
+        let setting = task.fields[0]
+        #expect(setting.pattern == "[a-z][a-z0-9_]*|[A-Z]+( [A-Z]+)*")
+        for name in ["work_mem", "VACUUM", "ALTER TABLE"] { #expect(setting.matchesPattern(name), "\(name)") }
+        // The whole value must match, so the alternatives are anchored together, not one at each end.
+        for phrase in ["BRIN indexes", "work_mem controls memory", "use VACUUM"] { #expect(!setting.matchesPattern(phrase), "\(phrase)") }
+        #expect(setting.valueSchema["pattern"]?.stringValue == "^([a-z][a-z0-9_]*|[A-Z]+( [A-Z]+)*)$")
+        #expect(task.fields[1].valueSchema["items"]?["pattern"]?.stringValue == "^(pg_[a-z]+)$")
+
+        let formed = GenerationPipeline.fieldForm(values: ["setting": "VACUUM", "tools": ["pg_dump", "pg_restore"]], fields: task.fields)
+        #expect(formed.passed, "\(formed.reason)")
+        let misformed = GenerationPipeline.fieldForm(values: ["setting": "BRIN indexes", "tools": ["pg_dump", "psql"]], fields: task.fields)
+        #expect(!misformed.passed)
+        #expect(misformed.reason.contains("setting \"BRIN indexes\"") && misformed.reason.contains("tools \"psql\""), "\(misformed.reason)")
+    }
+
+    @Test func aCopiedValueThatPointsOutsideItselfIsRejected() throws {
+        let fields = [ExtractionField(name: "purpose", description: "what it does, in a few words"),
+                      ExtractionField(name: "note", description: "a remark", copied: false)]
+        let pointing = GenerationPipeline.fieldForm(values: ["purpose": "perform this backup procedure"], fields: fields)
+        #expect(!pointing.passed && pointing.reason.contains("\"this\""), "\(pointing.reason)")
+        #expect(!GenerationPipeline.fieldForm(values: ["purpose": "apply the latter to all tables"], fields: fields).passed)
+        // "such as" gives examples; "that" after its own referent is not a pointer; a value the writer words
+        // itself is not a copied span.
+        for purpose in ["reclaim storage held by dead rows", "sort types such as text and numeric",
+                        "how old an XID value has to be before rows bearing that XID will be frozen"] {
+            #expect(GenerationPipeline.fieldForm(values: ["purpose": .string(purpose)], fields: fields).passed, "\(purpose)")
+        }
+        #expect(GenerationPipeline.fieldForm(values: ["purpose": "reclaim storage", "note": "see this"], fields: fields).passed)
+    }
+
     @Test func badFieldsNameTheFieldAndTheProblem() {
         let cases: [(String, String)] = [
             ("a: {description: x, type: date}", "extraction.fields.a.type"),
@@ -58,6 +98,8 @@ import Testing
             ("a: [x]", "extraction.fields.a"),
             ("a: {description: x, question: \"What is {b}?\"}", "extraction.fields.a.question"),
             ("a: {description: x, question: \"What is {a}?\"}", "extraction.fields.a.question"),
+            ("a: {description: x, pattern: \"[a-z\"}", "extraction.fields.a.pattern"),
+            ("a: {description: x, type: number, pattern: \"[0-9]+\"}", "extraction.fields.a.pattern"),
         ]
         for (fields, name) in cases {
             let text = "domain: d\nkind: extraction\ncount: 1\nextraction:\n  fields:\n    \(fields)\n"
@@ -70,7 +112,7 @@ import Testing
         }
     }
 
-    static func task(count: Int) throws -> TaskDefinition {
+    static func task(count: Int, opening: String = "\"the first two words of the text\"") throws -> TaskDefinition {
         try TaskDefinition.parse("""
             domain: "PostgreSQL 15 administration"
             kind: extraction
@@ -78,7 +120,7 @@ import Testing
             seed: 4
             extraction:
               fields:
-                opening: "the first two words of the text"
+                opening: \(opening)
                 kind: {description: "whether the text is long or short", type: enum, values: [long, short]}
             """)
     }
@@ -114,12 +156,13 @@ import Testing
         }
     }
 
-    static func run(writer: ScriptedLanguageModel, reader: ScriptedLanguageModel, count: Int)
+    static func run(writer: ScriptedLanguageModel, reader: ScriptedLanguageModel, count: Int,
+                    opening: String = "\"the first two words of the text\"")
         async throws -> (kept: [GeneratedSample], rejected: [GeneratedSample])
     {
         let dir = TemporaryDirectory()
         let db = try ScriptedPipelineTests.database(dir)
-        let task = try task(count: count)
+        let task = try task(count: count, opening: opening)
         var options = GenerationOptions()
         options.sourcesPerSample = 1
         options.maxRounds = 0
@@ -187,6 +230,23 @@ import Testing
         #expect(Set(reasons) == ["field_spans", "format"], "\(reasons)")
         let spans = try #require(rejected.first { $0.rejectionReason == "field_spans" }?.checks.first { !$0.passed })
         #expect(spans.reason.contains("opening \"Invented words\""), "\(spans.reason)")
+    }
+
+    @Test func aValueNotOfItsFieldsPatternIsRejectedBeforeTheReader() async throws {
+        let reader = Self.reader()
+        // The opening words of a passage are never a number, which this field's pattern asks for.
+        let writer = ScriptedLanguageModel { _, r in Self.reply(r) }
+        let (kept, rejected) = try await Self.run(
+            writer: writer, reader: reader, count: 1,
+            opening: "{description: \"the first two words of the text\", pattern: \"[0-9]+\"}")
+        #expect(kept.isEmpty && !rejected.isEmpty && reader.received.isEmpty)
+        for sample in rejected {
+            let failed = try #require(sample.checks.first { !$0.passed })
+            #expect(failed.name == "field_form" && failed.reason.contains("is not of the form [0-9]+"), "\(failed.reason)")
+        }
+        // The writer's schema carried the pattern, anchored, so a constrained decoder can keep to it.
+        let schema = try #require(writer.received.first?.jsonSchema)
+        #expect(schema["properties"]?["fields"]?["properties"]?["opening"]?["pattern"]?.stringValue == "^([0-9]+)$")
     }
 
     @Test func aValueThatRepeatsItsFieldDescriptionIsRejected() async throws {
