@@ -21,9 +21,14 @@ extension GenerationPipeline {
             let query = task.labelDefinitions[label].map { "\(name): \($0)" } ?? name
             let depth = min(passages.count, max(1, options.sourcesPerSample) * quota)
             let hits = try retriever.search(query, options: SearchOptions(k: depth, mode: mode)).map(\.chunk.id)
-            let first = hits.compactMap { byID[$0] }
+            // A label whose texts need a subject in their passage draws only passages that have one.
+            let task = self.task
+            let fits = { (passage: SourcePassage) in
+                task.labelSubjects[label] == nil || !task.subjects(of: label, in: passage.text).isEmpty
+            }
+            let first = hits.compactMap { byID[$0] }.filter(fits)
             let taken = Set(first.map(\.chunkID))
-            result[label] = first + passages.filter { !taken.contains($0.chunkID) }
+            result[label] = first + passages.filter { !taken.contains($0.chunkID) && fits($0) }
         }
         return result
     }

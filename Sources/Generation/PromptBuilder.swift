@@ -105,6 +105,7 @@ public struct PromptBuilder: Sendable {
             case "label_round_trip":
                 hint = "a reader who sorted it into the classes did not put it in the intended class; write one that clearly is"
             case "prompt_leak": hint = "the text repeated words of these instructions; write it in the domain's own words"
+            case "label_subject": hint = "the text was not about what its class needs (\(check.reason)); write about one of those"
             case "label_named": hint = "the text named its class; show the class without naming it"
             case "field_form":
                 hint = "a field's value is not a value of its own (\(check.reason)); give the value itself, as the field asks"
@@ -231,7 +232,7 @@ public struct PromptBuilder: Sendable {
                 Reply as {"question": ..., "answer": ..., "evidence": ...}.
                 """
         case .classification:
-            return classificationInstructions(for: slot.target)
+            return classificationInstructions(for: slot.target, passage: slot.context.first?.text ?? "")
         case .extraction:
             return """
                 Copy from passage [1] one to three consecutive sentences that state every one of these fields, as \
@@ -249,7 +250,7 @@ public struct PromptBuilder: Sendable {
 
     /// A text of the task's text form about one fact of passage [1], that is an example of `target` and of no
     /// other class; the evidence is the sentence it is about.
-    func classificationInstructions(for target: String) -> String {
+    func classificationInstructions(for target: String, passage: String) -> String {
         let form = task.textForm
         let others = task.labels.filter { $0 != target }.map(describe).joined(separator: "; ")
         var text = """
@@ -258,6 +259,10 @@ public struct PromptBuilder: Sendable {
             Rules:
             - Write it in your own words as a real \(form); never mention "the passage", "the context", "the text" or these instructions.
             """
+        let subjects = task.subjects(of: target, in: passage)
+        if !subjects.isEmpty {
+            text += "\n- It must be about " + subjects.map { "\"\($0)\"" }.joined(separator: " or ") + ", as passage [1] states it."
+        }
         if !task.allowLabelNames {
             text += "\n- Do not use the class name \"\(target.replacingOccurrences(of: "_", with: " "))\"."
         }

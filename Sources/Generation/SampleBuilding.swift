@@ -91,7 +91,9 @@ extension GenerationPipeline {
                                     labelName: task.allowLabelNames ? nil : slot.target,
                                     seedExamples: Array(task.seedExamples.values.joined()),
                                     forbidSourceMention: !task.textsAreQuestions),
-            ] + (task.questionFocusChecks(question: text, focus: fields["focus"]?.stringValue,
+            ] + (task.labelSubjectCheck(text: text, focus: fields["focus"]?.stringValue, label: slot.target,
+                                        passage: slot.context.first?.text ?? "").map { [$0] } ?? [])
+              + (task.questionFocusChecks(question: text, focus: fields["focus"]?.stringValue,
                                           passages: slot.context.map(\.text)) ?? [])
         case .extraction:
             let text = fields["text"]?.stringValue ?? ""

@@ -24,6 +24,7 @@ import LanguageModels
 ///   distribution: {bug: 0.5, question: 0.3, feature: 0.2}
 ///   seed_examples: {bug: ["pg_dump stops with 'out of memory' on a 2 GB table"]}
 ///   allow_label_names: false  # a text that names its label is rejected unless this is true
+///   subjects: {abbr: '\(([A-Z][A-Z.]*[A-Z])\)'}  # what a label's texts must be about: a match in the passage
 /// extraction:
 ///   fields:                 # name: description (a string copied from the text), or a mapping
 ///     setting: "the configuration parameter named"
@@ -88,6 +89,11 @@ public struct TaskDefinition: Sendable, Equatable {
     public var textForm = "text"
     /// classification: keep texts that contain their label's name (off: such a text gives its label away).
     public var allowLabelNames = false
+    /// classification: for a label whose texts must be about a particular kind of thing in their passage (an
+    /// abbreviation the passage defines), a regular expression that finds such things. Only passages with a match
+    /// are drawn for the label, the writer is told the matches, and a text must contain one or have it as its
+    /// focus (`label_subject`). The first capture group is the subject when the pattern has one.
+    public var labelSubjects: [String: String] = [:]
     /// extraction: the fields of the output schema, in the file's order.
     public var fields: [ExtractionField]
     /// Few-shot examples, shown to the model as they are.
@@ -171,7 +177,7 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         if let section = try reader.section("classification") {
             let c = section
-            try c.rejectUnknown(["labels", "distribution", "text_form", "seed_examples", "allow_label_names"])
+            try c.rejectUnknown(["labels", "distribution", "text_form", "seed_examples", "allow_label_names", "subjects"])
             // Mappings lose their order in `Yams.load`; the composed node keeps it (labels are shown in it).
             let labelNode = (try? Yams.compose(yaml: text))??["classification"]?["labels"]
             let order: [String]? = labelNode?.mapping.map { mapping in mapping.keys.compactMap { $0.string } }
@@ -193,6 +199,19 @@ public struct TaskDefinition: Sendable, Equatable {
                             path: path, field: "classification.seed_examples.\(label)", problem: "not in classification.labels")
                     }
                     task.seedExamples[label] = try section.strings(label)
+                }
+            }
+            if let section = try c.section("subjects") {
+                for label in section.map.keys.sorted() {
+                    let field = "classification.subjects.\(label)"
+                    guard task.labels.contains(label) else {
+                        throw TaskError.invalidField(path: path, field: field, problem: "not in classification.labels")
+                    }
+                    let pattern = try section.string(label)
+                    guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+                        throw TaskError.invalidField(path: path, field: field, problem: "'\(pattern)' is not a regular expression")
+                    }
+                    task.labelSubjects[label] = pattern
                 }
             }
             if let distribution = try c.shares("distribution") {
@@ -487,6 +506,33 @@ extension TaskDefinition {
     /// answer). The gates a span-first QA question passes apply: the answer is a phrase of the source passages,
     /// and the question does not hold it ("What was John Wesley's name?" with the answer "John Wesley" asks for
     /// nothing). Nil when the texts are not questions or the record has no focus (written before it had one).
+    /// The subjects a text of `label` may be about in `passage`: each match of the label's subject pattern (its
+    /// first capture group when it has one), in order, without repeats; empty when the label has no pattern.
+    public func subjects(of label: String, in passage: String) -> [String] {
+        guard let pattern = labelSubjects[label], let expression = try? NSRegularExpression(pattern: pattern) else { return [] }
+        var found: [String] = []
+        let whole = NSRange(passage.startIndex..., in: passage)
+        for match in expression.matches(in: passage, range: whole) {
+            let group = match.numberOfRanges > 1 && match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range
+            guard let range = Range(group, in: passage) else { continue }
+            let subject = String(passage[range])
+            if !subject.isEmpty, !found.contains(subject) { found.append(subject) }
+        }
+        return found
+    }
+
+    /// The `label_subject` check of a classification text written for `label` from `passage`: it names one of
+    /// the passage's subjects, or its focus is one. Nil when the label has no subject pattern.
+    public func labelSubjectCheck(text: String, focus: String?, label: String, passage: String) -> CheckOutcome? {
+        guard labelSubjects[label] != nil else { return nil }
+        let subjects = subjects(of: label, in: passage)
+        let named = subjects.first { text.contains($0) || (focus ?? "").contains($0) }
+        let listed = subjects.isEmpty ? "none" : subjects.map { "\"\($0)\"" }.joined(separator: ", ")
+        return CheckOutcome(name: "label_subject", passed: named != nil, score: named == nil ? 0 : 1,
+                            reason: named.map { "about \"\($0)\"" }
+                                ?? "the \(textForm) is about none of its passage's \(label) subjects (\(listed))")
+    }
+
     public func questionFocusChecks(question: String, focus: String?, passages: [String]) -> [CheckOutcome]? {
         guard textsAreQuestions, let focus else { return nil }
         let phrase = focus.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -246,6 +246,50 @@ import Testing
         #expect(!card.contains("Every qa sample"))
     }
 
+    /// A label with a subject pattern draws only passages that have a subject, tells the writer which, and
+    /// rejects a text about none of them (the TREC abbreviation class over passages without an abbreviation).
+    @Test func aLabelsTextsMustBeAboutASubjectTheirPassageHas() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let task = try TaskDefinition.parse("""
+            domain: "PostgreSQL 15 administration"
+            kind: classification
+            count: 6
+            seed: 3
+            classification:
+              labels: [alpha, beta]
+              subjects: {beta: '\\b(VACUUM|ANALYZE)\\b'}
+            """)
+        // Even calls write about the subject the prompt names; odd calls write about the evidence only.
+        let writer = ScriptedLanguageModel { call, request in
+            let prompt = request.messages.last?.content ?? ""
+            guard Self.askedLabel(request) == "beta", call % 2 == 0,
+                  let range = prompt.range(of: #"It must be about "[A-Z]+""#, options: .regularExpression)
+            else { return Self.goodReply(request) }
+            let subject = prompt[range].dropFirst("It must be about \"".count).dropLast()
+            return Self.goodReply(request, text: "How often should \(subject) run? \(Self.evidence(request))")
+        }
+        var options = GenerationOptions()
+        options.sourcesPerSample = 3
+        options.maxRounds = 0
+        let journaled = JournaledModel(base: writer, journal: StoreJournal(store: db.retriever.store))
+        let pipeline = GenerationPipeline(task: task, retriever: db.retriever, model: journaled, filter: nil, options: options)
+        let (kept, rejected, _) = try await pipeline.run(databasePath: db.path)
+
+        let beta = (kept + rejected).filter { $0.type == "beta" }
+        #expect(!beta.isEmpty)
+        for sample in beta {
+            let passage = try #require(sample.context.first?.text)
+            #expect(passage.contains("VACUUM") || passage.contains("ANALYZE"), "a beta passage without a subject")
+        }
+        #expect(kept.filter { $0.type == "beta" }.allSatisfy { ($0.text ?? "").contains("VACUUM") || ($0.text ?? "").contains("ANALYZE") })
+        let off = try #require(rejected.first { $0.rejectionReason == "label_subject" }?.checks.first { !$0.passed })
+        #expect(off.reason.contains("about none of its passage's beta subjects"), "\(off.reason)")
+        // Alpha has no pattern: no check, and its passages are not narrowed.
+        #expect(kept.filter { $0.type == "alpha" }.allSatisfy { $0.checks.allSatisfy { $0.name != "label_subject" } })
+        #expect(kept.contains { $0.type == "alpha" })
+    }
+
     @Test func aNearDuplicateOfAKeptTextIsRejected() async throws {
         let dir = TemporaryDirectory()
         let db = try Self.database(dir)

@@ -124,6 +124,29 @@ import Testing
         #expect(user.contains("Do not use the class name \"alpha\""))
     }
 
+    /// An abbreviation question must be about an abbreviation its passage defines: the writer is told which, and
+    /// a question about anything else (stop 30's "What does the abbreviation 'string' stand for?") fails.
+    @Test func aLabelsSubjectsAreFoundInThePassageAndTheTextMustBeAboutOne() throws {
+        let task = try TaskDefinition.load(path: SharedData.packageRoot + "/Benchmarks/classification/trec-questions-seeded.yaml")
+        let passage = "Deaf people in the United States use American Sign Language (ASL); the National Science "
+            + "Foundation (NSF) funds research on it. The NSF was founded in 1950. A string of signs forms a sentence."
+        #expect(task.subjects(of: "ABBR", in: passage) == ["ASL", "NSF"])
+        #expect(task.subjects(of: "LOC", in: passage).isEmpty)
+        #expect(task.labelSubjectCheck(text: "What does ASL stand for ?", focus: "American Sign Language", label: "ABBR",
+                                       passage: passage)?.passed == true)
+        // Asked the other way round, the abbreviation is the answer: the focus.
+        #expect(task.labelSubjectCheck(text: "What is the abbreviation of the National Science Foundation ?", focus: "NSF",
+                                       label: "ABBR", passage: passage)?.passed == true)
+        let madeUp = try #require(task.labelSubjectCheck(text: "What does the abbreviation 'string' stand for ?",
+                                                         focus: "string of signs", label: "ABBR", passage: passage))
+        #expect(!madeUp.passed && madeUp.reason.contains("\"ASL\", \"NSF\""), "\(madeUp.reason)")
+        #expect(task.labelSubjectCheck(text: "Where do people sign ?", focus: "United States", label: "LOC", passage: passage) == nil)
+
+        let prompt = PromptBuilder(task: task).messages(for: SampleSlot(
+            index: 0, target: "ABBR", context: [SourcePassage(chunkID: 1, document: "d", text: passage, start: 0)]))
+        #expect(prompt.last?.content.contains("It must be about \"ASL\" or \"NSF\", as passage [1] states it.") == true)
+    }
+
     @Test(arguments: [
         ("kind: qa\ncount: 5", "domain"),
         ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], seed_examples: {c: [x]}}",
@@ -135,6 +158,10 @@ import Testing
         ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a]}", "classification.labels"),
         ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], distribution: {c: 1}}",
          "classification.distribution.c"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], subjects: {c: x}}",
+         "classification.subjects.c"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], subjects: {a: '(x'}}",
+         "classification.subjects.a"),
         ("domain: x\ncount: 5\nkind: extraction", "extraction.fields"),
         ("domain: x\ncount: 5\ncolour: blue", "colour"),
         ("domain: x\ncount: 5\nqa: {types: {factoid: -1}}", "qa.types.factoid"),
