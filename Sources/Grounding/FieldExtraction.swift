@@ -28,9 +28,10 @@ public struct ExtractionField: Sendable, Equatable {
     /// The question the value answers, as the task words it; `{other}` stands for the value written for the
     /// field `other` ("What does {setting} control?"). Nil: the description made a question.
     public var question: String?
-    /// A regular expression a phrase value (each item of a list) must match in full, as JSON Schema's `pattern`
-    /// ("a name like work_mem or VACUUM, not a phrase"); given to the writer's and the reader's schema too.
-    /// Written without `^` and `$`: the whole value always has to match.
+    /// A regular expression a phrase value (each item of a list) must match in full ("a name like work_mem or
+    /// VACUUM, not a phrase"), checked after writing (`field_form`). Stored without `^` and `$`: the whole value
+    /// always has to match. It is not put in the decoding schema: constrained to it, the 1.5B writer squashed
+    /// phrases into one word ("storesummariesabout…") and kept 5 samples of 410 drafts (README, "Extraction").
     public var pattern: String?
 
     /// Creates a field; `copied` defaults to true for every type but enum.
@@ -53,7 +54,7 @@ public struct ExtractionField: Sendable, Equatable {
         return String(body)
     }
 
-    /// The pattern anchored at both ends, as the schemas carry it (llama.cpp's grammar needs the anchors).
+    /// The pattern anchored at both ends.
     public var anchoredPattern: String? { pattern.map { "^(" + $0 + ")$" } }
 
     /// Whether `phrase` matches the field's pattern in full (true when the field has none). An invalid pattern
@@ -78,17 +79,11 @@ public struct ExtractionField: Sendable, Equatable {
     /// The JSON schema of the field's value (strings bounded: small models otherwise repeat themselves).
     public var valueSchema: JSONValue {
         switch type {
-        case .string: phraseSchema(maxLength: 200)
+        case .string: ["type": "string", "maxLength": 200]
         case .number: ["type": "number"]
         case .enum: ["type": "string", "enum": .array(values.map { .string($0) })]
-        case .list: ["type": "array", "items": phraseSchema(maxLength: 120), "maxItems": 8]
+        case .list: ["type": "array", "items": ["type": "string", "maxLength": 120], "maxItems": 8]
         }
-    }
-
-    private func phraseSchema(maxLength: Int) -> JSONValue {
-        var schema: [String: JSONValue] = ["type": "string", "maxLength": .number(Double(maxLength))]
-        if let anchoredPattern { schema["pattern"] = .string(anchoredPattern) }
-        return .object(schema)
     }
 
     /// How the prompts describe the field: its description and the form of its value.
