@@ -48,7 +48,7 @@ import Testing
         #expect(FieldRoundTrip.question(for: task.fields[0], values: values) == "What is the configuration parameter named?")
     }
 
-    @Test func aPatternIsMatchedByTheWholeValueAndReachesTheSchema() throws {
+    @Test func aPatternIsMatchedByTheWholeValue() throws {
         let task = try TaskDefinition.parse("""
             domain: PostgreSQL configuration
             kind: extraction
