@@ -237,7 +237,8 @@ final class LockedArray<T>: @unchecked Sendable {
         #expect(label == 6_000)
         let unreachable = index.unreachableLabels()
         #expect(unreachable.count * 1_000 <= index.count, "\(unreachable.count) unreachable labels")
-        try index.compact()
+        // One thread: a parallel rebuild links in a different order each run, and this bound is near its edge.
+        try index.compact(threads: 1)
         #expect(index.unreachableLabels().count * 1_000 <= index.count)
         try index.checkIntegrity()
     }
