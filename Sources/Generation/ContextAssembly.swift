@@ -33,6 +33,14 @@ extension GenerationPipeline {
         return result
     }
 
+    /// For an extraction task whose fields have candidates patterns, the passages in which every such field has a
+    /// candidate (under the target "extraction"); empty, so any passage is drawn, when no field has one.
+    func passagesNamingCandidates(among passages: [SourcePassage]) -> [String: [SourcePassage]] {
+        let finding = task.fields.filter { $0.candidates != nil }
+        guard !finding.isEmpty else { return [:] }
+        return ["extraction": passages.filter { passage in finding.allSatisfy { !$0.candidates(in: passage.text).isEmpty } }]
+    }
+
     /// The source passage plus retrieved neighbours within the word budget; for multi-hop and comparison
     /// questions the second passage comes from another document when one is related.
     func context(for source: SourcePassage, target: String) throws -> [SourcePassage] {

@@ -138,8 +138,8 @@ public final class GenerationPipeline: @unchecked Sendable {
 
         let state = RunState(quotas: quotas, passages: passages, seed: task.seed,
                              maxSlots: max(1, options.sourcesPerSample) * task.count,
-                             passagesByTarget: task.kind == .classification
-                                ? try passagesFitting(quotas, among: passages) : [:])
+                             passagesByTarget: task.kind == .classification ? try passagesFitting(quotas, among: passages)
+                                : task.kind == .extraction ? passagesNamingCandidates(among: passages) : [:])
         let workers = max(1, options.concurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {

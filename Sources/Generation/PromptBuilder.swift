@@ -234,10 +234,20 @@ public struct PromptBuilder: Sendable {
         case .classification:
             return classificationInstructions(for: slot.target, passage: slot.context.first?.text ?? "")
         case .extraction:
+            // A field with candidates names them, so the writer copies a sentence that states one of them.
+            let passage = slot.context.first?.text ?? ""
+            let named = task.fields.compactMap { field -> String? in
+                let found = field.candidates(in: passage)
+                guard !found.isEmpty else { return nil }
+                return "\"\(field.name)\" must be one of these, as passage [1] names it: "
+                    + found.prefix(12).map { "\"\($0)\"" }.joined(separator: ", ") + "."
+            }
             return """
                 Copy from passage [1] one to three consecutive sentences that state every one of these fields, as \
                 "text", and extract the fields from that text, using only what it states:
                 \(task.fields.map(\.prompted).joined(separator: "\n"))
+                """ + named.map { "\n" + $0 }.joined() + """
+
                 Reply as {"text": ..., "fields": {...}, "evidence": ...} where "evidence" repeats "text".
                 """
         }

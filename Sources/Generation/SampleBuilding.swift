@@ -103,7 +103,7 @@ extension GenerationPipeline {
                 CheckOutcome(name: "evidence_located", passed: !spans.isEmpty, score: spans.isEmpty ? 0 : 1,
                              reason: spans.isEmpty ? "text not found in the passages" : "ok"),
                 Self.fieldSpans(text: text, values: values, fields: task.fields),
-                Self.fieldForm(values: values, fields: task.fields),
+                Self.fieldForm(values: values, fields: task.fields, text: text),
                 PromptLeakage.descriptionEcho(values: values, fields: task.fields)
                     ?? PromptLeakage.check(text: ([text] + values.values.flatMap(ExtractionField.phrases)).joined(separator: "\n"),
                                            instructions: prompts.instructionTexts(for: slot),
@@ -162,14 +162,19 @@ extension GenerationPipeline {
                             reason: missing.isEmpty ? "ok" : "not in the text: " + missing.joined(separator: "; "))
     }
 
-    /// The form rule: each phrase of a string or list field matches the field's pattern, and a copied phrase stands
-    /// on its own: "perform this backup procedure" is copied word for word, yet says nothing without its sentence.
-    package static func fieldForm(values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome {
+    /// The form rule: each phrase of a string or list field matches the field's pattern, is one of the field's
+    /// candidates in `text` when it has a candidates pattern, and, when copied, stands on its own: "perform this
+    /// backup procedure" is copied word for word, yet says nothing without its sentence.
+    package static func fieldForm(values: [String: JSONValue], fields: [ExtractionField], text: String) -> CheckOutcome {
         var problems: [String] = []
         for field in fields where field.type == .string || field.type == .list {
             for phrase in ExtractionField.phrases(values[field.name]) where !phrase.isEmpty {
                 if !field.matchesPattern(phrase) {
                     problems.append("\(field.name) \"\(phrase)\" is not of the form \(field.pattern ?? "")")
+                } else if !field.isCandidate(phrase, in: text) {
+                    let found = field.candidates(in: text)
+                    problems.append("\(field.name) \"\(phrase)\" is none of the text's candidates ("
+                                    + (found.isEmpty ? "none" : found.map { "\"\($0)\"" }.joined(separator: ", ")) + ")")
                 } else if field.copied, let word = FocusSelection.pointingWord(in: phrase) {
                     problems.append("\(field.name) \"\(phrase)\" points outside itself (\"\(word)\")")
                 }

@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import TextAnalysis
 import Yams
 import Grounding
 import LanguageModels
@@ -33,6 +34,7 @@ import LanguageModels
 ///     purpose: {description: "what it controls", span: false}     # span: the value must be copied from the text
 ///     effect: {description: "what it changes", question: "What does {setting} change?"}  # the check's question
 ///     name: {description: "the parameter", pattern: "[a-z_]+"}     # a regular expression the whole value matches
+///     knob: {description: "the parameter", candidates: '\b[a-z]+_[a-z_]+\b'}  # finds the possible values in a passage
 /// examples: [{question: "...", answer: "..."}]
 /// prompts: {system: "...", instructions: "..."}
 /// ```
@@ -372,7 +374,7 @@ struct FieldReader {
             guard let spec = try section(key).flatMap({ try $0.section(name) }) else {
                 throw fail("\(key).\(name)", "must be a description or a mapping with description and type")
             }
-            try spec.rejectUnknown(["description", "type", "values", "span", "question", "pattern"])
+            try spec.rejectUnknown(["description", "type", "values", "span", "question", "pattern", "candidates"])
             let typeName = try spec.string("type", default: "string")
             guard let type = ExtractionField.ValueType(rawValue: typeName) else {
                 throw fail("\(key).\(name).type", "'\(typeName)' is not one of string, number, enum, list")
@@ -392,9 +394,18 @@ struct FieldReader {
                     throw fail("\(key).\(name).pattern", "'\(pattern)' is not a regular expression")
                 }
             }
+            let candidates = spec.map["candidates"] == nil ? nil : try spec.string("candidates")
+            if let candidates {
+                guard type == .string || type == .list else {
+                    throw fail("\(key).\(name).candidates", "only a string or list field has candidates")
+                }
+                guard (try? NSRegularExpression(pattern: candidates)) != nil else {
+                    throw fail("\(key).\(name).candidates", "'\(candidates)' is not a regular expression")
+                }
+            }
             fields.append(ExtractionField(name: name, description: try spec.string("description"), type: type,
                                           values: values, copied: try spec.bool("span", default: true), question: question,
-                                          pattern: pattern))
+                                          pattern: pattern, candidates: candidates))
         }
         for field in fields {
             for reference in field.questionReferences where !fields.contains(where: { $0.name == reference && $0.name != field.name }) {
@@ -502,23 +513,10 @@ extension TaskDefinition {
             : nil
     }
 
-    /// A classification question's class is the kind of thing it asks for, and its `focus` is that thing (its
-    /// answer). The gates a span-first QA question passes apply: the answer is a phrase of the source passages,
-    /// and the question does not hold it ("What was John Wesley's name?" with the answer "John Wesley" asks for
-    /// nothing). Nil when the texts are not questions or the record has no focus (written before it had one).
     /// The subjects a text of `label` may be about in `passage`: each match of the label's subject pattern (its
     /// first capture group when it has one), in order, without repeats; empty when the label has no pattern.
     public func subjects(of label: String, in passage: String) -> [String] {
-        guard let pattern = labelSubjects[label], let expression = try? NSRegularExpression(pattern: pattern) else { return [] }
-        var found: [String] = []
-        let whole = NSRange(passage.startIndex..., in: passage)
-        for match in expression.matches(in: passage, range: whole) {
-            let group = match.numberOfRanges > 1 && match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range
-            guard let range = Range(group, in: passage) else { continue }
-            let subject = String(passage[range])
-            if !subject.isEmpty, !found.contains(subject) { found.append(subject) }
-        }
-        return found
+        labelSubjects[label].map { distinctMatches(of: $0, in: passage) } ?? []
     }
 
     /// The `label_subject` check of a classification text written for `label` from `passage`: it names one of
@@ -533,6 +531,10 @@ extension TaskDefinition {
                                 ?? "the \(textForm) is about none of its passage's \(label) subjects (\(listed))")
     }
 
+    /// A classification question's class is the kind of thing it asks for, and its `focus` is that thing (its
+    /// answer). The gates a span-first QA question passes apply: the answer is a phrase of the source passages,
+    /// and the question does not hold it ("What was John Wesley's name?" with the answer "John Wesley" asks for
+    /// nothing). Nil when the texts are not questions or the record has no focus (written before it had one).
     public func questionFocusChecks(question: String, focus: String?, passages: [String]) -> [CheckOutcome]? {
         guard textsAreQuestions, let focus else { return nil }
         let phrase = focus.trimmingCharacters(in: .whitespacesAndNewlines)

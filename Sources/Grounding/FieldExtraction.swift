@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import TextAnalysis
 import LanguageModels
 
 /// One field of an extraction task's output schema: what it holds, its type, and whether its value must be
@@ -33,10 +34,15 @@ public struct ExtractionField: Sendable, Equatable {
     /// always has to match. It is not put in the decoding schema: constrained to it, the 1.5B writer squashed
     /// phrases into one word ("storesummariesabout…") and kept 5 samples of 410 drafts (README, "Extraction").
     public var pattern: String?
+    /// A regular expression that finds the field's possible values in a passage (`work_mem`, `VACUUM`; its first
+    /// capture group when it has one). Only passages with a match are drawn, the writer is told the matches of its
+    /// passage, and a value that is none of its text's matches fails `field_form`. A random passage of a manual
+    /// often names no setting at all, and the writer then makes one up ("RFC 7159", "GIN index").
+    public var candidates: String?
 
     /// Creates a field; `copied` defaults to true for every type but enum.
     public init(name: String, description: String, type: ValueType = .string, values: [String] = [], copied: Bool? = nil,
-                question: String? = nil, pattern: String? = nil) {
+                question: String? = nil, pattern: String? = nil, candidates: String? = nil) {
         self.name = name
         self.description = description
         self.type = type
@@ -44,6 +50,21 @@ public struct ExtractionField: Sendable, Equatable {
         self.copied = type == .enum ? false : (copied ?? true)
         self.question = question
         self.pattern = pattern.map(Self.unanchoredPattern)
+        self.candidates = candidates
+    }
+
+    /// The field's candidate values in `text`, in order, without repeats; empty when the field has no
+    /// ``candidates`` pattern.
+    public func candidates(in text: String) -> [String] {
+        candidates.map { distinctMatches(of: $0, in: text) } ?? []
+    }
+
+    /// Whether `phrase` is one of the field's candidate values in `text` (ignoring case and the spaces around
+    /// it); true when the field has no ``candidates`` pattern.
+    public func isCandidate(_ phrase: String, in text: String) -> Bool {
+        guard candidates != nil else { return true }
+        let wanted = phrase.trimmingCharacters(in: .whitespacesAndNewlines)
+        return candidates(in: text).contains { $0.caseInsensitiveCompare(wanted) == .orderedSame }
     }
 
     /// A pattern without the `^` and `$` a user may have written around it.

@@ -65,9 +65,9 @@ import Testing
         for phrase in ["BRIN indexes", "work_mem controls memory", "use VACUUM"] { #expect(!setting.matchesPattern(phrase), "\(phrase)") }
         #expect(setting.anchoredPattern == "^([a-z][a-z0-9_]*|[A-Z]+( [A-Z]+)*)$")
 
-        let formed = GenerationPipeline.fieldForm(values: ["setting": "VACUUM", "tools": ["pg_dump", "pg_restore"]], fields: task.fields)
+        let formed = GenerationPipeline.fieldForm(values: ["setting": "VACUUM", "tools": ["pg_dump", "pg_restore"]], fields: task.fields, text: "VACUUM and pg_dump, pg_restore")
         #expect(formed.passed, "\(formed.reason)")
-        let misformed = GenerationPipeline.fieldForm(values: ["setting": "BRIN indexes", "tools": ["pg_dump", "psql"]], fields: task.fields)
+        let misformed = GenerationPipeline.fieldForm(values: ["setting": "BRIN indexes", "tools": ["pg_dump", "psql"]], fields: task.fields, text: "VACUUM and pg_dump, pg_restore")
         #expect(!misformed.passed)
         #expect(misformed.reason.contains("setting \"BRIN indexes\"") && misformed.reason.contains("tools \"psql\""), "\(misformed.reason)")
     }
@@ -75,16 +75,76 @@ import Testing
     @Test func aCopiedValueThatPointsOutsideItselfIsRejected() throws {
         let fields = [ExtractionField(name: "purpose", description: "what it does, in a few words"),
                       ExtractionField(name: "note", description: "a remark", copied: false)]
-        let pointing = GenerationPipeline.fieldForm(values: ["purpose": "perform this backup procedure"], fields: fields)
+        let pointing = GenerationPipeline.fieldForm(values: ["purpose": "perform this backup procedure"], fields: fields, text: "")
         #expect(!pointing.passed && pointing.reason.contains("\"this\""), "\(pointing.reason)")
-        #expect(!GenerationPipeline.fieldForm(values: ["purpose": "apply the latter to all tables"], fields: fields).passed)
+        #expect(!GenerationPipeline.fieldForm(values: ["purpose": "apply the latter to all tables"], fields: fields, text: "").passed)
         // "such as" gives examples; "that" after its own referent is not a pointer; a value the writer words
         // itself is not a copied span.
         for purpose in ["reclaim storage held by dead rows", "sort types such as text and numeric",
                         "how old an XID value has to be before rows bearing that XID will be frozen"] {
-            #expect(GenerationPipeline.fieldForm(values: ["purpose": .string(purpose)], fields: fields).passed, "\(purpose)")
+            #expect(GenerationPipeline.fieldForm(values: ["purpose": .string(purpose)], fields: fields, text: "").passed, "\(purpose)")
         }
-        #expect(GenerationPipeline.fieldForm(values: ["purpose": "reclaim storage", "note": "see this"], fields: fields).passed)
+        #expect(GenerationPipeline.fieldForm(values: ["purpose": "reclaim storage", "note": "see this"], fields: fields, text: "").passed)
+    }
+
+    @Test func aFieldsCandidatesAreFoundInTheTextAndAValueMustBeOne() throws {
+        let task = try TaskDefinition.parse(#"""
+            domain: PostgreSQL configuration
+            kind: extraction
+            count: 1
+            extraction:
+              fields:
+                setting: {description: "the parameter named", candidates: '\b[a-z]+(?:_[a-z0-9]+)+\b'}
+                purpose: "what it controls"
+            """#)
+        let setting = task.fields.first { $0.name == "setting" }!
+        let text = "vacuum_freeze_min_age controls how old an XID value has to be; see also vacuum_freeze_table_age and vacuum_freeze_min_age."
+        #expect(setting.candidates(in: text) == ["vacuum_freeze_min_age", "vacuum_freeze_table_age"])
+        #expect(setting.candidates(in: "VACUUM reclaims storage occupied by dead tuples.").isEmpty)
+        let fields = task.fields
+        #expect(GenerationPipeline.fieldForm(values: ["setting": "vacuum_freeze_min_age", "purpose": "how old"], fields: fields, text: text).passed)
+        // Case and surrounding spaces are not the value; a word of the text that is no candidate is not one.
+        #expect(GenerationPipeline.fieldForm(values: ["setting": " Vacuum_Freeze_Min_Age", "purpose": "how old"], fields: fields, text: text).passed)
+        let invented = GenerationPipeline.fieldForm(values: ["setting": "XID", "purpose": "how old"], fields: fields, text: text)
+        #expect(!invented.passed)
+        #expect(invented.reason.contains(#"setting "XID" is none of the text's candidates ("vacuum_freeze_min_age", "vacuum_freeze_table_age")"#),
+                "\(invented.reason)")
+        // A field without candidates takes any value.
+        #expect(task.fields.first { $0.name == "purpose" }!.isCandidate("anything", in: text))
+    }
+
+    @Test func onlyPassagesNamingACandidateAreDrawnAndTheWriterIsToldThem() async throws {
+        // SCRIPTED writer: its text is the line of passage [1] that holds the first candidate its prompt lists; as
+        // the value it gives that candidate on even calls, and the line's first two words (no candidate) on odd ones.
+        let listed = try NSRegularExpression(pattern: #"must be one of these, as passage \[1\] names it: "([^"]+)""#)
+        let writer = ScriptedLanguageModel { call, request in
+            let prompt = request.messages.last?.content ?? ""
+            let match = listed.firstMatch(in: prompt, range: NSRange(prompt.startIndex..., in: prompt))
+            let candidate = match.flatMap { Range($0.range(at: 1), in: prompt) }.map { String(prompt[$0]) } ?? "none"
+            let line = prompt.components(separatedBy: "\n").first { $0.contains(candidate) && match != nil && !$0.contains("must be one") } ?? ""
+            let words = line.split(separator: " ").prefix(2).joined(separator: " ")
+            let body: [String: Any] = [
+                "text": line, "evidence": line,
+                "fields": ["opening": call % 2 == 0 ? candidate : words, "kind": line.count > 60 ? "long" : "short"],
+            ]
+            return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let (kept, rejected) = try await Self.run(
+            writer: writer, reader: Self.reader(), count: 2,
+            opening: #"{description: "the first two words of the text", candidates: '\bvacuum_[a-z_]+\b'}"#)
+        #expect(writer.received.count >= 2)
+        for sample in kept + rejected {
+            let passage = sample.context.first?.text ?? ""
+            #expect(passage.range(of: #"\bvacuum_[a-z_]+\b"#, options: .regularExpression) != nil, "\(passage.prefix(300))")
+            // A listed candidate passes the form check; the first two words of its line do not.
+            let form = try #require(sample.checks.first { $0.name == "field_form" })
+            let value = sample.fields["fields"]?["opening"]?.stringValue ?? ""
+            let isCandidate = value.range(of: #"^vacuum_[a-z_]+$"#, options: .regularExpression) != nil
+            #expect(form.passed == isCandidate, "\(value): \(form.reason)")
+            if !form.passed { #expect(form.reason.contains("is none of the text's candidates"), "\(form.reason)") }
+        }
+        #expect(rejected.contains { $0.rejectionReason == "field_form" })
+        #expect(kept.count + rejected.count == writer.received.count)
     }
 
     @Test func badFieldsNameTheFieldAndTheProblem() {
@@ -99,6 +159,8 @@ import Testing
             ("a: {description: x, question: \"What is {a}?\"}", "extraction.fields.a.question"),
             ("a: {description: x, pattern: \"[a-z\"}", "extraction.fields.a.pattern"),
             ("a: {description: x, type: number, pattern: \"[0-9]+\"}", "extraction.fields.a.pattern"),
+            ("a: {description: x, candidates: \"(x\"}", "extraction.fields.a.candidates"),
+            ("a: {description: x, type: enum, values: [b, c], candidates: \"b\"}", "extraction.fields.a.candidates"),
         ]
         for (fields, name) in cases {
             let text = "domain: d\nkind: extraction\ncount: 1\nextraction:\n  fields:\n    \(fields)\n"
