@@ -111,6 +111,9 @@ public struct GroundingSampleFilter: SampleFilter {
                     return [CheckOutcome(name: "format", passed: false, score: 0, reason: problem)]
                 }
                 if !task.textsAreQuestions, let mention = PromptLeakage.sourceMention(in: text) { return [mention] }
+                if let form = task.labelFormCheck(text: text, label: sample.fields["label"]?.looseString ?? ""), !form.passed {
+                    return [form]
+                }
                 if let focusChecks = task.questionFocusChecks(question: text, focus: sample.fields["focus"]?.stringValue,
                                                               passages: sample.context.map(\.text)),
                    focusChecks.contains(where: { !$0.passed }) {

@@ -106,6 +106,8 @@ public struct PromptBuilder: Sendable {
                 hint = "a reader who sorted it into the classes did not put it in the intended class; write one that clearly is"
             case "prompt_leak": hint = "the text repeated words of these instructions; write it in the domain's own words"
             case "label_subject": hint = "the text was not about what its class needs (\(check.reason)); write about one of those"
+            case "label_form":
+                hint = "it does not read as its class (\(check.reason)); write it as texts of the class are written, like its examples"
             case "label_named": hint = "the text named its class; show the class without naming it"
             case "field_form":
                 hint = "a field's value is not a value of its own (\(check.reason)); give the value itself, as the field asks"

@@ -91,7 +91,8 @@ extension GenerationPipeline {
                                     labelName: task.allowLabelNames ? nil : slot.target,
                                     seedExamples: Array(task.seedExamples.values.joined()),
                                     forbidSourceMention: !task.textsAreQuestions),
-            ] + (task.labelSubjectCheck(text: text, focus: fields["focus"]?.stringValue, label: slot.target,
+            ] + (task.labelFormCheck(text: text, label: slot.target).map { [$0] } ?? [])
+              + (task.labelSubjectCheck(text: text, focus: fields["focus"]?.stringValue, label: slot.target,
                                         passage: slot.context.first?.text ?? "").map { [$0] } ?? [])
               + (task.questionFocusChecks(question: text, focus: fields["focus"]?.stringValue,
                                           passages: slot.context.map(\.text)) ?? [])

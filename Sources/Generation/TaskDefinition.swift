@@ -26,6 +26,7 @@ import LanguageModels
 ///   seed_examples: {bug: ["pg_dump stops with 'out of memory' on a 2 GB table"]}
 ///   allow_label_names: false  # a text that names its label is rejected unless this is true
 ///   subjects: {abbr: '\(([A-Z][A-Z.]*[A-Z])\)'}  # what a label's texts must be about: a match in the passage
+///   forms: {bug: '(?i)\b(error|fails?|crash)'}  # a label's texts match its form; a label without one, no other's
 /// extraction:
 ///   fields:                 # name: description (a string copied from the text), or a mapping
 ///     setting: "the configuration parameter named"
@@ -96,6 +97,11 @@ public struct TaskDefinition: Sendable, Equatable {
     /// are drawn for the label, the writer is told the matches, and a text must contain one or have it as its
     /// focus (`label_subject`). The first capture group is the subject when the pattern has one.
     public var labelSubjects: [String: String] = [:]
+    /// classification: a regular expression a label's texts must match somewhere ("how many|when|what year" for a
+    /// number question). A label without one is the residual class: its texts must match no other label's form
+    /// (`label_form`). The 1.5B writer mixes up classes whose questions read alike ("What are the types of …"
+    /// written as a description); a form check catches that with no model call.
+    public var labelForms: [String: String] = [:]
     /// extraction: the fields of the output schema, in the file's order.
     public var fields: [ExtractionField]
     /// Few-shot examples, shown to the model as they are.
@@ -179,7 +185,8 @@ public struct TaskDefinition: Sendable, Equatable {
         }
         if let section = try reader.section("classification") {
             let c = section
-            try c.rejectUnknown(["labels", "distribution", "text_form", "seed_examples", "allow_label_names", "subjects"])
+            try c.rejectUnknown(["labels", "distribution", "text_form", "seed_examples", "allow_label_names", "subjects",
+                                "forms"])
             // Mappings lose their order in `Yams.load`; the composed node keeps it (labels are shown in it).
             let labelNode = (try? Yams.compose(yaml: text))??["classification"]?["labels"]
             let order: [String]? = labelNode?.mapping.map { mapping in mapping.keys.compactMap { $0.string } }
@@ -203,9 +210,10 @@ public struct TaskDefinition: Sendable, Equatable {
                     task.seedExamples[label] = try section.strings(label)
                 }
             }
-            if let section = try c.section("subjects") {
+            for (key, target) in [("subjects", \TaskDefinition.labelSubjects), ("forms", \TaskDefinition.labelForms)] {
+                guard let section = try c.section(key) else { continue }
                 for label in section.map.keys.sorted() {
-                    let field = "classification.subjects.\(label)"
+                    let field = "classification.\(key).\(label)"
                     guard task.labels.contains(label) else {
                         throw TaskError.invalidField(path: path, field: field, problem: "not in classification.labels")
                     }
@@ -213,7 +221,7 @@ public struct TaskDefinition: Sendable, Equatable {
                     guard (try? NSRegularExpression(pattern: pattern)) != nil else {
                         throw TaskError.invalidField(path: path, field: field, problem: "'\(pattern)' is not a regular expression")
                     }
-                    task.labelSubjects[label] = pattern
+                    task[keyPath: target][label] = pattern
                 }
             }
             if let distribution = try c.shares("distribution") {
@@ -529,6 +537,22 @@ extension TaskDefinition {
         return CheckOutcome(name: "label_subject", passed: named != nil, score: named == nil ? 0 : 1,
                             reason: named.map { "about \"\($0)\"" }
                                 ?? "the \(textForm) is about none of its passage's \(label) subjects (\(listed))")
+    }
+
+    /// The `label_form` check of a classification text labelled `label`: with a form, the text matches it; without
+    /// one, it matches no other label's form (the label is the rest). Nil when the task has no forms.
+    public func labelFormCheck(text: String, label: String) -> CheckOutcome? {
+        guard !labelForms.isEmpty else { return nil }
+        let matches = { (form: String) in text.range(of: form, options: .regularExpression) != nil }
+        if let own = labelForms[label] {
+            let passed = matches(own)
+            return CheckOutcome(name: "label_form", passed: passed, score: passed ? 1 : 0,
+                                reason: passed ? "ok" : "the \(textForm) does not have the form of \(label)")
+        }
+        let others = labels.filter { $0 != label && labelForms[$0].map(matches) == true }
+        return CheckOutcome(name: "label_form", passed: others.isEmpty, score: others.isEmpty ? 1 : 0,
+                            reason: others.isEmpty ? "ok"
+                                : "the \(textForm) has the form of \(others.joined(separator: ", ")), not of \(label)")
     }
 
     /// A classification question's class is the kind of thing it asks for, and its `focus` is that thing (its

@@ -147,6 +147,53 @@ import Testing
         #expect(prompt.last?.content.contains("It must be about \"ASL\" or \"NSF\", as passage [1] states it.") == true)
     }
 
+    /// The TREC task's question forms, run by rag's own check on 1,000 real TREC questions (the file's last
+    /// thousand: the forms were written looking at another half of it): most real questions pass under their own
+    /// class, few under a wrong one. And stop 31's six wrong labels fail, while its fourteen right ones pass.
+    @Test func theTrecFormsSortRealQuestionsAndCatchStop31sWrongLabels() throws {
+        let task = try TaskDefinition.load(path: SharedData.packageRoot + "/Benchmarks/classification/trec-questions-seeded.yaml")
+        #expect(task.labelForms.count == 5 && task.labelForms["ENTY"] == nil)
+        let lines = try JSONLines.read(SharedData.path("classification/trec-questions/train.jsonl")).suffix(1000)
+        var own = 0, wrong = 0, wrongTried = 0
+        for line in lines {
+            let text = line.object["text"]?.stringValue ?? "", label = line.object["label"]?.stringValue ?? ""
+            if task.labelFormCheck(text: text, label: label)?.passed == true { own += 1 }
+            for other in task.labels where other != label {
+                wrongTried += 1
+                if task.labelFormCheck(text: text, label: other)?.passed == true { wrong += 1 }
+            }
+        }
+        let ownShare = Double(own) / Double(lines.count), wrongShare = Double(wrong) / Double(wrongTried)
+        #expect(ownShare > 0.7, "\(ownShare)")
+        #expect(wrongShare < 0.1, "\(wrongShare)")
+
+        let wrongLabels = [
+            ("Which museum's Musical Instruments gallery closed in 2010 due to controversy?", "ENTY"),
+            ("What are the two types of video formats used by BSkyB?", "DESC"),
+            ("What are the primary subsectors of construction according to these systems?", "DESC"),
+            ("What are some characteristics of ctenophores?", "ENTY"),
+            ("What social class was this person born into?", "HUM"),
+            ("What is the time complexity of a deterministic Turing machine?", "NUM"),
+        ]
+        for (text, label) in wrongLabels { #expect(task.labelFormCheck(text: text, label: label)?.passed == false, "\(text)") }
+        let museum = task.labelFormCheck(text: wrongLabels[0].0, label: "ENTY")
+        #expect(museum?.reason == "the question has the form of LOC, not of ENTY", "\(museum?.reason ?? "")")
+        let rightLabels = [
+            ("What animal phylum lacks any true hox genes?", "ENTY"), ("How many digits are in the largest known prime number?", "NUM"),
+            ("Which two Polish provinces have the most counties? ", "LOC"), ("Where did the French Huguenots migrate to in 1700?", "LOC"),
+            ("What does GPhC stand for? ", "ABBR"), ("What is the abbreviation for National LambdaRail?", "ABBR"),
+            ("How does design integration enhance the efficiency of large construction firms?", "DESC"),
+            ("How many companies are listed in ENR's Top-40 list?", "NUM"),
+            ("What is the difference between an independent school and a private school in terms of financial aid?", "DESC"),
+            ("What is the name of the organization that members of the United Methodist Church use to support the pro-life cause?", "HUM"),
+            ("What city is located at the end of the Middle Rhine?", "LOC"),
+        ]
+        for (text, label) in rightLabels { #expect(task.labelFormCheck(text: text, label: label)?.passed == true, "\(text)") }
+        // A task without forms has no such check.
+        #expect(try TaskDefinition.load(path: SharedData.packageRoot + "/Benchmarks/classification/trec-questions.yaml")
+            .labelFormCheck(text: "Who?", label: "HUM") == nil)
+    }
+
     @Test(arguments: [
         ("kind: qa\ncount: 5", "domain"),
         ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], seed_examples: {c: [x]}}",
@@ -162,6 +209,10 @@ import Testing
          "classification.subjects.c"),
         ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], subjects: {a: '(x'}}",
          "classification.subjects.a"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], forms: {a: '[x'}}",
+         "classification.forms.a"),
+        ("domain: x\ncount: 5\nkind: classification\nclassification: {labels: [a, b], forms: {c: x}}",
+         "classification.forms.c"),
         ("domain: x\ncount: 5\nkind: extraction", "extraction.fields"),
         ("domain: x\ncount: 5\ncolour: blue", "colour"),
         ("domain: x\ncount: 5\nqa: {types: {factoid: -1}}", "qa.types.factoid"),
