@@ -1,6 +1,8 @@
 import Dataset
 import Foundation
+import Embeddings
 import Generation
+import Grounding
 import RAGTestSupport
 import Testing
 
@@ -192,6 +194,21 @@ import Testing
         // A task without forms has no such check.
         #expect(try TaskDefinition.load(path: SharedData.packageRoot + "/Benchmarks/classification/trec-questions.yaml")
             .labelFormCheck(text: "Who?", label: "HUM") == nil)
+    }
+
+    /// `rag filter` runs the form check before any reader, as `rag generate` does: a SCRIPTED reader (a fake,
+    /// named as such) that would say "Yes" to every class is never asked about a text of the wrong form.
+    @Test func filterRejectsATextOfAnotherLabelsFormBeforeTheReader() async throws {
+        let task = try TaskDefinition.load(path: SharedData.packageRoot + "/Benchmarks/classification/trec-questions-seeded.yaml")
+        let reader = ScriptedLanguageModel(name: "reader") { _, _ in "Yes" }
+        let filter = GroundingSampleFilter(
+            checker: try SupportChecker(embedder: HashingEmbedder(), verifier: LanguageModelVerifier(model: reader)), task: task)
+        let sample = GeneratedSample(
+            id: "1", fields: ["text": "What are the two types of video formats used by BSkyB?", "label": "DESC"], type: "DESC",
+            sourceChunkIDs: [], spans: [], generator: "llm", model: "m", checks: [], round: 0, context: [])
+        let checks = try await filter.recheck(sample)
+        #expect(checks.map(\.name) == ["label_form"] && checks.first?.passed == false, "\(checks)")
+        #expect(reader.received.isEmpty)
     }
 
     @Test(arguments: [
