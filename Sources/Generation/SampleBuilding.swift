@@ -178,11 +178,28 @@ extension GenerationPipeline {
                                     + (found.isEmpty ? "none" : found.map { "\"\($0)\"" }.joined(separator: ", ")) + ")")
                 } else if field.copied, let word = FocusSelection.pointingWord(in: phrase) {
                     problems.append("\(field.name) \"\(phrase)\" points outside itself (\"\(word)\")")
+                } else if let (other, value) = repeatedReference(in: phrase, of: field, values: values) {
+                    problems.append("\(field.name) \"\(phrase)\" repeats \(other) \"\(value)\": give only what the field asks")
                 }
             }
         }
         return CheckOutcome(name: "field_form", passed: problems.isEmpty, score: problems.isEmpty ? 1 : 0,
                             reason: problems.isEmpty ? "ok" : problems.joined(separator: "; "))
+    }
+
+    /// The field and value its question refers to that `phrase` repeats as a whole word or phrase, if any. The
+    /// question asks about that value ("What does {setting} control?"), so an answer that holds it is the sentence
+    /// that states it ("VACUUM reclaims storage …"), not the answer ("reclaims storage …").
+    static func repeatedReference(in phrase: String, of field: ExtractionField, values: [String: JSONValue]) -> (String, String)? {
+        for other in field.questionReferences {
+            for value in ExtractionField.phrases(values[other]) where value.count >= 2 {
+                let escaped = NSRegularExpression.escapedPattern(for: value)
+                if phrase.range(of: "(?i)(?<![\\w-])" + escaped + "(?![\\w-])", options: .regularExpression) != nil {
+                    return (other, value)
+                }
+            }
+        }
+        return nil
     }
 
     /// Completeness and provenance: a real question, an answer within bounds, and located support.

@@ -87,6 +87,25 @@ import Testing
         #expect(GenerationPipeline.fieldForm(values: ["purpose": "reclaim storage", "note": "see this"], fields: fields, text: "").passed)
     }
 
+    /// Stop 32's run kept `VACUUM` / "VACUUM reclaims storage occupied by dead tuples" and `ALTER INDEX` / "Turning
+    /// fastupdate off via ALTER INDEX prevents …": a purpose that holds the setting its question asks about is the
+    /// sentence, not the answer.
+    @Test func aValueThatRepeatsWhatItsQuestionAsksAboutIsRejected() throws {
+        let fields = [ExtractionField(name: "setting", description: "the parameter or command named"),
+                      ExtractionField(name: "purpose", description: "what it controls", question: "What does {setting} control or do?")]
+        let text = "VACUUM reclaims storage occupied by dead tuples."
+        let whole = GenerationPipeline.fieldForm(values: ["setting": "VACUUM", "purpose": "VACUUM reclaims storage occupied by dead tuples"],
+                                                 fields: fields, text: text)
+        #expect(!whole.passed && whole.reason.contains("repeats setting \"VACUUM\""), "\(whole.reason)")
+        #expect(GenerationPipeline.fieldForm(values: ["setting": "VACUUM", "purpose": "reclaims storage occupied by dead tuples"],
+                                             fields: fields, text: text).passed)
+        // A longer name that holds the setting is another word ("VACUUM FULL" is not "VACUUM"), and a name inside a
+        // word is not the name ("vacuuming").
+        #expect(GenerationPipeline.fieldForm(values: ["setting": "VACUUM FULL", "purpose": "avoid needing VACUUM"], fields: fields, text: "").passed)
+        #expect(GenerationPipeline.fieldForm(values: ["setting": "VACUUM", "purpose": "skip index vacuuming"], fields: fields, text: "").passed)
+        #expect(!GenerationPipeline.fieldForm(values: ["setting": "-j", "purpose": "use -j to restore in parallel"], fields: fields, text: "").passed)
+    }
+
     @Test func aFieldsCandidatesAreFoundInTheTextAndAValueMustBeOne() throws {
         let task = try TaskDefinition.parse(#"""
             domain: PostgreSQL configuration
