@@ -136,10 +136,12 @@ public final class GenerationPipeline: @unchecked Sendable {
         case .extraction: quotas = ["extraction": task.count]
         }
 
+        let passagesByTarget = task.kind == .classification ? try passagesFitting(quotas, among: passages)
+            : task.kind == .extraction ? passagesNamingCandidates(among: passages) : [:]
+        // Targets no passage can serve: the task's subject or candidates pattern matches none.
+        let unservable = quotas.keys.filter { passagesByTarget[$0]?.isEmpty == true }.sorted()
         let state = RunState(quotas: quotas, passages: passages, seed: task.seed,
-                             maxSlots: max(1, options.sourcesPerSample) * task.count,
-                             passagesByTarget: task.kind == .classification ? try passagesFitting(quotas, among: passages)
-                                : task.kind == .extraction ? passagesNamingCandidates(among: passages) : [:])
+                             maxSlots: max(1, options.sourcesPerSample) * task.count, passagesByTarget: passagesByTarget)
         let workers = max(1, options.concurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
@@ -198,6 +200,9 @@ public final class GenerationPipeline: @unchecked Sendable {
             let tried = await state.slotsStarted
             report.shortfall = stop?.isRequested == true
                 ? "stopped on request after \(tried) sources with quotas unmet: \(missing) (rerun the same command to go on)"
+                : !unservable.isEmpty
+                ? "no usable chunk has what \(unservable.joined(separator: ", ")) needs (a match of the task's subjects or "
+                    + "candidates pattern); quotas unmet: \(missing)"
                 : tried >= options.sourcesPerSample * task.count
                 ? "stopped after \(tried) sources (\(options.sourcesPerSample) per requested sample) with quotas unmet: \(missing)"
                 : "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"

@@ -166,6 +166,20 @@ import Testing
         #expect(kept.count + rejected.count == writer.received.count)
     }
 
+    /// A candidates pattern that no passage matches ends the run at once, saying so, with no model call.
+    @Test func candidatesNoPassageHasEndTheRunSayingWhy() async throws {
+        let dir = TemporaryDirectory()
+        let db = try ScriptedPipelineTests.database(dir)
+        let task = try Self.task(count: 2, opening: #"{description: "the first two words", candidates: '\bzq_never_\d+\b'}"#)
+        let writer = ScriptedLanguageModel { _, r in Self.reply(r) }
+        let pipeline = GenerationPipeline(
+            task: task, retriever: db.retriever, model: JournaledModel(base: writer, journal: StoreJournal(store: db.retriever.store)),
+            filter: nil)
+        let (kept, _, report) = try await pipeline.run(databasePath: db.path)
+        #expect(kept.isEmpty && writer.received.isEmpty)
+        #expect(report.shortfall?.hasPrefix("no usable chunk has what extraction needs") == true, "\(report.shortfall ?? "")")
+    }
+
     @Test func badFieldsNameTheFieldAndTheProblem() {
         let cases: [(String, String)] = [
             ("a: {description: x, type: date}", "extraction.fields.a.type"),
