@@ -187,16 +187,15 @@ extension GenerationPipeline {
                             reason: problems.isEmpty ? "ok" : problems.joined(separator: "; "))
     }
 
-    /// The field and value its question refers to that `phrase` repeats as a whole word or phrase, if any. The
+    /// The field and value its question refers to that `phrase` repeats word for word (the one word tokenizer's
+    /// keys), if any. The
     /// question asks about that value ("What does {setting} control?"), so an answer that holds it is the sentence
     /// that states it ("VACUUM reclaims storage …"), not the answer ("reclaims storage …").
     static func repeatedReference(in phrase: String, of field: ExtractionField, values: [String: JSONValue]) -> (String, String)? {
+        let words = PromptLeakage.words(phrase)
         for other in field.questionReferences {
-            for value in ExtractionField.phrases(values[other]) where value.count >= 2 {
-                let escaped = NSRegularExpression.escapedPattern(for: value)
-                if phrase.range(of: "(?i)(?<![\\w-])" + escaped + "(?![\\w-])", options: .regularExpression) != nil {
-                    return (other, value)
-                }
+            for value in ExtractionField.phrases(values[other]) where PromptLeakage.contains(words, PromptLeakage.words(value)) {
+                return (other, value)
             }
         }
         return nil

@@ -393,24 +393,20 @@ struct FieldReader {
                 throw fail("\(key).\(name).span", "an enum value is chosen, not copied from the text")
             }
             let question = spec.map["question"] == nil ? nil : try spec.string("question")
-            let pattern = spec.map["pattern"] == nil ? nil : try spec.string("pattern")
-            if let pattern {
+            // A regular expression option of a phrase field, checked to compile as the field will use it.
+            func expression(_ option: String, what: String, as used: (String) -> String = { $0 }) throws -> String? {
+                guard spec.map[option] != nil else { return nil }
+                let value = try spec.string(option)
                 guard type == .string || type == .list else {
-                    throw fail("\(key).\(name).pattern", "only a string or list field has a pattern")
+                    throw fail("\(key).\(name).\(option)", "only a string or list field has \(what)")
                 }
-                do { _ = try NSRegularExpression(pattern: ExtractionField.unanchoredPattern(pattern)) } catch {
-                    throw fail("\(key).\(name).pattern", "'\(pattern)' is not a regular expression")
+                guard (try? NSRegularExpression(pattern: used(value))) != nil else {
+                    throw fail("\(key).\(name).\(option)", "'\(value)' is not a regular expression")
                 }
+                return value
             }
-            let candidates = spec.map["candidates"] == nil ? nil : try spec.string("candidates")
-            if let candidates {
-                guard type == .string || type == .list else {
-                    throw fail("\(key).\(name).candidates", "only a string or list field has candidates")
-                }
-                guard (try? NSRegularExpression(pattern: candidates)) != nil else {
-                    throw fail("\(key).\(name).candidates", "'\(candidates)' is not a regular expression")
-                }
-            }
+            let pattern = try expression("pattern", what: "a pattern", as: ExtractionField.unanchoredPattern)
+            let candidates = try expression("candidates", what: "candidates")
             fields.append(ExtractionField(name: name, description: try spec.string("description"), type: type,
                                           values: values, copied: try spec.bool("span", default: true), question: question,
                                           pattern: pattern, candidates: candidates))
