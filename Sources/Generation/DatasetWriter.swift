@@ -67,7 +67,8 @@ public enum DatasetWriter {
         } else if let v = report.verification, task.kind == .extraction {
             md += "Every text that passed the cheap gates was read by `\(v.model)`, which extracted the fields again "
                 + "without seeing the writer's values; a sample was kept only when the two agree field by field "
-                + "(`extraction_round_trip`) and each copied value is what its field asks for (`extraction_field_fit`). "
+                + "(`extraction_round_trip`), each copied value is what its field asks for (`extraction_field_fit`), and "
+                + "a field whose question names another field's value was answered by the reader alike (`extraction_question`). "
                 + "Verifier calls made / replayed: \(v.calls) / \(v.replayedCalls).\n"
         } else if let v = report.verification {
             md += "Every qa sample that passed the word-level checks (combined score ≥ \(format(v.gate)), the gate) was read by "

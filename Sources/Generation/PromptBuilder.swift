@@ -114,6 +114,9 @@ public struct PromptBuilder: Sendable {
             case "field_spans": hint = "a field's value was not copied word for word from the text (\(check.reason))"
             case "extraction_field_fit":
                 hint = "a value is not what its field asks for (\(check.reason)); choose a text that states every field"
+            case "extraction_question":
+                hint = "asked the field's question about this text, a reader answered otherwise (\(check.reason)); "
+                    + "give the words the text itself says of it"
             case "extraction_round_trip":
                 hint = "a reader who extracted the fields from the text found other values (\(check.reason)); "
                     + "give exactly what the text states for each field"

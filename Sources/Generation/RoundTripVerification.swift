@@ -140,6 +140,10 @@ public struct FieldRoundTrip: Sendable {
                 }
             }
         }
+        if disagreeing.isEmpty, let answerer = verifier as? any QuestionAnswerer,
+           let failed = try await askedAgain(text: text, values: values, answerer: answerer) {
+            return failed
+        }
         if disagreeing.isEmpty {
             return CheckOutcome(name: "extraction_round_trip", passed: true, score: score,
                                 reason: "the reader extracted every field alike (least agreement \(String(format: "%.2f", score)))")
@@ -147,4 +151,28 @@ public struct FieldRoundTrip: Sendable {
         let why = disagreeing.map { "\($0.field): the reader read \(shown(read[$0.field])), not \(shown(values[$0.field]))" }
         return CheckOutcome(name: "extraction_round_trip", passed: false, score: score, reason: why.joined(separator: "; "))
     }
+
+    /// The round trip of a field whose question names other fields ("What does {setting} control or do?"): the
+    /// reader answers that question, with the written values put in, from the text alone, and its answer must
+    /// agree with the written value (token F1 at the round-trip threshold fitted on squad2_dev). Asked without
+    /// the setting, the reader re-extracts whatever phrase sits near a name; asked about the name, it finds what
+    /// the text says the name does ("ANALYZE collects statistics", not "generate good plans for queries").
+    /// Nil when every such field agrees.
+    func askedAgain(text: String, values: [String: JSONValue], answerer: any QuestionAnswerer) async throws -> CheckOutcome? {
+        for field in fields where field.copied && field.type == .string && !field.questionReferences.isEmpty {
+            guard let written = values[field.name]?.stringValue, !written.isEmpty else { continue }
+            let question = Self.question(for: field, values: values)
+            let answer = try await answerer.answer(question: question, passages: [text])
+            let agreement = AnswerRoundTrip.tokenF1(reader: answer.text, answer: written)
+            if agreement == 0 || agreement < configuration.agreementThreshold(forAnswer: written) {
+                let read = answer.text.map { "\"\($0)\"" } ?? "that the text does not say"
+                return CheckOutcome(
+                    name: "extraction_question", passed: false, score: agreement,
+                    reason: String(format: "%@: asked \"%@\", the reader answered %@, not \"%@\" (token F1 %.2f)",
+                                   field.name, question, read, written, agreement))
+            }
+        }
+        return nil
+    }
+
 }

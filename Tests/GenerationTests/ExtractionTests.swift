@@ -48,6 +48,49 @@ import Testing
         #expect(FieldRoundTrip.question(for: task.fields[0], values: values) == "What is the configuration parameter named?")
     }
 
+    /// The manual's own text (routine-vacuuming.html): ANALYZE gathers the statistics; generating good plans is
+    /// the planner's job. Stop 32 kept "generate good plans for queries" as what ANALYZE does.
+    static let analyzeText = "The PostgreSQL query planner relies on statistical information about the contents of tables "
+        + "in order to generate good plans for queries. These statistics are gathered by the ANALYZE command, which can be "
+        + "invoked by itself or as an optional step in VACUUM."
+
+    @Test func aFieldWhoseQuestionNamesAnotherIsAskedAgainAndMustAgree() async throws {
+        let task = try TaskDefinition.parse("""
+            domain: PostgreSQL administration
+            kind: extraction
+            count: 1
+            extraction:
+              fields:
+                setting: "the configuration parameter or command named"
+                purpose: {description: "what it controls, in a few words", question: "What does {setting} control or do?"}
+            """)
+        // A SCRIPTED reader: it re-extracts what it is given to agree with, takes every value for its field, and
+        // answers the field's question with the words the text says of ANALYZE.
+        func reader(extracting purpose: String) -> ScriptedLanguageModel {
+            ScriptedLanguageModel(name: "reader") { _, request in
+                let prompt = request.messages.last?.content ?? ""
+                if prompt.hasPrefix("Text:") { return "{\"setting\": \"ANALYZE\", \"purpose\": \"\(purpose)\"}" }
+                if prompt.contains("Proposed answer:") { return "Yes" }
+                return "{\"answer\": \"statistics are gathered\"}"
+            }
+        }
+        func check(_ purpose: String) async throws -> (CheckOutcome, ScriptedLanguageModel) {
+            let model = reader(extracting: purpose)
+            let roundTrip = FieldRoundTrip(extractor: LanguageModelVerifier(model: model), fields: task.fields,
+                                           configuration: SupportChecker.Configuration(), verifier: LanguageModelVerifier(model: model))
+            return (try await roundTrip.check(text: Self.analyzeText, values: ["setting": "ANALYZE", "purpose": .string(purpose)]), model)
+        }
+        let (wrong, asked) = try await check("generate good plans for queries")
+        #expect(!wrong.passed && wrong.name == "extraction_question")
+        #expect(wrong.reason.contains("asked \"What does ANALYZE control or do?\", the reader answered \"statistics are gathered\""),
+                "\(wrong.reason)")
+        // The reader answered from the text and the question alone: the written purpose was not in its prompt.
+        let question = try #require(asked.received.map { $0.messages.last?.content ?? "" }.first { $0.contains("shortest phrase") })
+        #expect(question.contains(Self.analyzeText) && !question.contains("Proposed answer"))
+        let (right, _) = try await check("statistics are gathered by the ANALYZE command")
+        #expect(right.passed && right.name == "extraction_round_trip", "\(right.reason)")
+    }
+
     @Test func aPatternIsMatchedByTheWholeValue() throws {
         let task = try TaskDefinition.parse("""
             domain: PostgreSQL configuration
