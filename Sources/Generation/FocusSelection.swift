@@ -1,4 +1,5 @@
 import Foundation
+import Grounding
 
 /// Picks the statement of a source passage that a question should be about.
 ///
@@ -11,9 +12,40 @@ public enum FocusSelection {
     /// Candidate focus ranges (character offsets in `text`), best first. Sentences must be complete (a capital
     /// or digit first, a full stop last) and 8 to 60 words; a short sentence takes its successor along.
     public static func candidates(in text: String, for type: TaskDefinition.QuestionType) -> [Range<Int>] {
+        let scored = statements(in: text).map { statement in
+            (range: statement.range, score: cueScore(statement.text, type: type) + min(Double(statement.words), 30) / 100)
+        }
+        return scored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.range.lowerBound < $1.range.lowerBound) }
+            .map(\.range)
+    }
+
+    /// The texts of an extraction sample that `text` offers (character offsets, in the passage's order): the
+    /// statements that name a candidate of every field with a candidates pattern. The writer extracts the fields
+    /// from one of them; asked to copy sentences from a whole passage, the 1.5B writer paraphrased them or copied
+    /// the instructions (README, "Extraction").
+    /// Statements whose candidate opens them come first ("VACUUM reclaims storage …" before "The autovacuum daemon
+    /// does not issue ANALYZE commands …"): what a sentence says of its subject is what it states about it.
+    public static func extractionTexts(in text: String, fields: [ExtractionField]) -> [Range<Int>] {
+        let withCandidates = fields.filter { $0.candidates != nil }
+        var ranked: [(range: Range<Int>, position: Int)] = []
+        for statement in statements(in: text) {
+            let found = withCandidates.map { $0.candidates(in: statement.text) }
+            guard found.allSatisfy({ !$0.isEmpty }) else { continue }
+            let first = found.joined().compactMap { statement.text.range(of: $0)?.lowerBound }.min()
+            let position = first.map { statement.text[..<$0].split(whereSeparator: \.isWhitespace).count } ?? 0
+            ranked.append((statement.range, min(position, 6)))
+        }
+        return ranked.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }
+            .map(\.element.range)
+    }
+
+    /// The statements of `text` that stand alone, in order: complete sentences (a capital or digit first, a full
+    /// stop last) of 8 to 60 words on one line that point nowhere outside themselves; a short sentence takes its
+    /// successor along.
+    static func statements(in text: String) -> [(range: Range<Int>, text: String, words: Int)] {
         let characters = Array(text)
         let sentences = ExtractiveGenerator.sentences(in: text)
-        var scored: [(range: Range<Int>, score: Double)] = []
+        var found: [(range: Range<Int>, text: String, words: Int)] = []
         for (index, range) in sentences.enumerated() {
             var range = range
             var sentence = String(characters[range])
@@ -25,11 +57,9 @@ public enum FocusSelection {
             }
             guard isComplete(sentence), (8...60).contains(words), !sentence.contains("\n") else { continue }
             guard !dependsOnSurroundings(sentence) else { continue }
-            let score = cueScore(sentence, type: type) + min(Double(words), 30) / 100
-            scored.append((range, score))
+            found.append((range, sentence, words))
         }
-        return scored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.range.lowerBound < $1.range.lowerBound) }
-            .map(\.range)
+        return found
     }
 
     /// A complete sentence: a capital or digit first, a full stop last (not a list item ending in ";" or a

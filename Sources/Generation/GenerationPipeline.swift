@@ -275,6 +275,21 @@ public final class GenerationPipeline: @unchecked Sendable {
                 slot.context = [slot.context[0]]
             }
         }
+        if model != nil, task.kind == .extraction, task.prompts["instructions"] == nil {
+            // The text is a statement of the source that names a candidate; the writer only extracts the fields.
+            // Each refinement round takes the next statement of the same source.
+            let texts = FocusSelection.extractionTexts(in: slot.context[0].text, fields: task.fields)
+            guard !texts.isEmpty else {
+                return ([GeneratedSample(
+                    id: sampleID(slot), fields: [:], type: slot.target, sourceChunkIDs: [slot.context[0].chunkID],
+                    spans: [], generator: "llm", model: model?.name ?? "",
+                    checks: [CheckOutcome(name: Self.noFocusStatement, passed: false, score: 0,
+                                          reason: "no sentence of the source states the fields' values on its own")],
+                    round: slot.round, context: slot.context)], TokenUsage())
+            }
+            slot.focus = texts[slot.round % texts.count]
+            slot.context = [slot.context[0]]
+        }
         // Classification and extraction texts come from passage [1] alone: neighbours would only be read (they
         // doubled the prompt), and drifted to.
         if slot.context.count == 1, slot.focus == nil, task.kind == .qa {
@@ -299,7 +314,7 @@ public final class GenerationPipeline: @unchecked Sendable {
     }
 
     /// The check that rejects a source with no statement to ask about (not refined: the next source is tried).
-    static let noFocusStatement = "no_focus_statement"
+    package static let noFocusStatement = "no_focus_statement"
 
     func sampleID(_ slot: SampleSlot) -> String {
         "\(task.seed)-\(slot.index)-\(slot.round)"

@@ -139,7 +139,9 @@ public struct PromptBuilder: Sendable {
         var user = "Context passages:\n"
         for (i, passage) in slot.context.enumerated() {
             let heading = passage.headingPath.isEmpty ? "" : " (\(passage.headingPath))"
-            user += "\n[\(i + 1)]\(heading)\n\(passage.text)\n"
+            // An extraction text is one statement of its source: the writer sees that statement alone.
+            let shown = i == 0 && task.kind == .extraction ? slot.focusText ?? passage.text : passage.text
+            user += "\n[\(i + 1)]\(heading)\n\(shown)\n"
         }
         if slot.isBatchedDraft, task.prompts["instructions"] == nil, task.kind == .qa {
             user += "\nSentences of passage [1]:\n"
@@ -239,19 +241,30 @@ public struct PromptBuilder: Sendable {
         case .classification:
             return classificationInstructions(for: slot.target, passage: slot.context.first?.text ?? "")
         case .extraction:
-            // A field with candidates names them, so the writer copies a sentence that states one of them.
-            let passage = slot.context.first?.text ?? ""
+            // A field with candidates names them, so the writer takes one its text states.
+            let passage = slot.focusText ?? slot.context.first?.text ?? ""
             let named = task.fields.compactMap { field -> String? in
                 let found = field.candidates(in: passage)
                 guard !found.isEmpty else { return nil }
                 return "\"\(field.name)\" must be one of these, as passage [1] names it: "
                     + found.prefix(12).map { "\"\($0)\"" }.joined(separator: ", ") + "."
             }
+            let fields = task.fields.map(\.prompted).joined(separator: "\n")
+            let names = named.map { "\n" + $0 }.joined()
+            if slot.focus != nil {
+                return """
+                    Extract these fields from passage [1], using only what it states:
+                    \(fields)
+                    """ + names + """
+
+                    Reply as {"fields": {...}}.
+                    """
+            }
             return """
                 Copy from passage [1] one to three consecutive sentences that state every one of these fields, as \
                 "text", and extract the fields from that text, using only what it states:
-                \(task.fields.map(\.prompted).joined(separator: "\n"))
-                """ + named.map { "\n" + $0 }.joined() + """
+                \(fields)
+                """ + names + """
 
                 Reply as {"text": ..., "fields": {...}, "evidence": ...} where "evidence" repeats "text".
                 """
@@ -365,6 +378,11 @@ public struct PromptBuilder: Sendable {
                 ],
                 "required": ["text", "label", "evidence", "focus"],
                 "additionalProperties": false,
+            ]
+        case .extraction where slot.focus != nil:
+            return [
+                "type": "object", "properties": ["fields": ExtractionField.objectSchema(task.fields)],
+                "required": ["fields"], "additionalProperties": false,
             ]
         case .extraction:
             return [

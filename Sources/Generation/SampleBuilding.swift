@@ -35,7 +35,8 @@ extension GenerationPipeline {
             fields["label"] = .string(reply["label"]?.stringValue ?? "")
             if let focus = reply["focus"]?.stringValue { fields["focus"] = .string(focus) }
         case .extraction:
-            fields["text"] = .string(reply["text"]?.stringValue ?? "")
+            // A focused slot's text is its statement, which the writer was given rather than asked to copy.
+            fields["text"] = .string(slot.focusText ?? reply["text"]?.stringValue ?? "")
             fields["fields"] = reply["fields"] ?? .object([:])
         }
         var spans: [SupportingSpan] = []

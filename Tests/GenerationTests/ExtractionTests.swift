@@ -91,6 +91,23 @@ import Testing
         #expect(right.passed && right.name == "extraction_round_trip", "\(right.reason)")
     }
 
+    @Test func anExtractionTextIsAStatementNamingACandidateItsSubjectFirst() throws {
+        let fields = [ExtractionField(name: "setting", description: "the command named",
+                                      candidates: #"\b(?:VACUUM|ANALYZE)\b"#),
+                      ExtractionField(name: "purpose", description: "what it does")]
+        // Sentences of the manual (routine-vacuuming.html).
+        let text = "The autovacuum daemon does not issue ANALYZE commands for foreign tables, since it has no means of "
+            + "determining how often that might be useful. The PostgreSQL query planner relies on statistical information "
+            + "about the contents of tables in order to generate good plans for queries. The standard form of VACUUM removes "
+            + "dead row versions in tables and indexes and marks the space available for future reuse."
+        let texts = FocusSelection.extractionTexts(in: text, fields: fields).map { String(Array(text)[$0]) }
+        #expect(texts.count == 2, "\(texts)")
+        #expect(texts.first?.hasPrefix("The standard form of VACUUM removes") == true, "\(texts)")
+        #expect(texts.last?.hasPrefix("The autovacuum daemon") == true, "\(texts)")
+        // Without a candidates pattern every statement is a text, in the passage's order.
+        #expect(FocusSelection.extractionTexts(in: text, fields: [fields[1]]).count == 3)
+    }
+
     @Test func aPatternIsMatchedByTheWholeValue() throws {
         let task = try TaskDefinition.parse("""
             domain: PostgreSQL configuration
@@ -175,9 +192,9 @@ import Testing
         #expect(task.fields.first { $0.name == "purpose" }!.isCandidate("anything", in: text))
     }
 
-    @Test func onlyPassagesNamingACandidateAreDrawnAndTheWriterIsToldThem() async throws {
-        // SCRIPTED writer: its text is the line of passage [1] that holds the first candidate its prompt lists; as
-        // the value it gives that candidate on even calls, and the line's first two words (no candidate) on odd ones.
+    @Test func onlyStatementsNamingACandidateAreGivenAndTheWriterIsToldThem() async throws {
+        // SCRIPTED writer: as the value it gives the first candidate its prompt lists on even calls, and the first
+        // two words of passage [1] (no candidate) on odd ones.
         let listed = try NSRegularExpression(pattern: #"must be one of these, as passage \[1\] names it: "([^"]+)""#)
         let writer = ScriptedLanguageModel { call, request in
             let prompt = request.messages.last?.content ?? ""
@@ -185,19 +202,24 @@ import Testing
             let candidate = match.flatMap { Range($0.range(at: 1), in: prompt) }.map { String(prompt[$0]) } ?? "none"
             let line = prompt.components(separatedBy: "\n").first { $0.contains(candidate) && match != nil && !$0.contains("must be one") } ?? ""
             let words = line.split(separator: " ").prefix(2).joined(separator: " ")
-            let body: [String: Any] = [
-                "text": line, "evidence": line,
-                "fields": ["opening": call % 2 == 0 ? candidate : words, "kind": line.count > 60 ? "long" : "short"],
-            ]
+            let body: [String: Any] = ["fields": ["opening": call % 2 == 0 ? candidate : words, "kind": line.count > 60 ? "long" : "short"]]
             return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
         }
-        let (kept, rejected) = try await Self.run(
+        let (kept, drafted) = try await Self.run(
             writer: writer, reader: Self.reader(), count: 2,
-            opening: #"{description: "the first two words of the text", candidates: '\bvacuum_[a-z_]+\b'}"#)
+            opening: #"{description: "the first two words of the text", candidates: '\bvacuum_[a-z_]+\b'}"#, sourcesPerSample: 6)
+        // A source whose candidates are all in code or lists offers no statement: it costs no model call.
+        let rejected = drafted.filter { $0.rejectionReason != GenerationPipeline.noFocusStatement }
         #expect(writer.received.count >= 2)
+        let prompts = writer.received.map { $0.messages.last?.content ?? "" }
         for sample in kept + rejected {
             let passage = sample.context.first?.text ?? ""
             #expect(passage.range(of: #"\bvacuum_[a-z_]+\b"#, options: .regularExpression) != nil, "\(passage.prefix(300))")
+            // The text is one statement of the passage that names a candidate; the writer saw it, not the passage.
+            let text = sample.text ?? ""
+            #expect(passage.contains(text) && text.count < passage.count, "\(text)")
+            #expect(text.range(of: #"\bvacuum_[a-z_]+\b"#, options: .regularExpression) != nil, "\(text)")
+            #expect(prompts.contains { $0.contains(text) && !$0.contains(passage) })
             // A listed candidate passes the form check; the first two words of its line do not.
             let form = try #require(sample.checks.first { $0.name == "field_form" })
             let value = sample.fields["fields"]?["opening"]?.stringValue ?? ""
@@ -294,14 +316,14 @@ import Testing
     }
 
     static func run(writer: ScriptedLanguageModel, reader: ScriptedLanguageModel, count: Int,
-                    opening: String = "\"the first two words of the text\"")
+                    opening: String = "\"the first two words of the text\"", sourcesPerSample: Int = 1)
         async throws -> (kept: [GeneratedSample], rejected: [GeneratedSample])
     {
         let dir = TemporaryDirectory()
         let db = try ScriptedPipelineTests.database(dir)
         let task = try task(count: count, opening: opening)
         var options = GenerationOptions()
-        options.sourcesPerSample = 1
+        options.sourcesPerSample = sourcesPerSample
         options.maxRounds = 0
         let filter = ExtractionOnlyFilter(roundTrip: FieldRoundTrip(
             extractor: LanguageModelVerifier(model: reader), fields: task.fields, configuration: SupportChecker.Configuration(),
