@@ -381,7 +381,7 @@ public struct PromptBuilder: Sendable {
             ]
         case .extraction where slot.focus != nil:
             return [
-                "type": "object", "properties": ["fields": ExtractionField.objectSchema(task.fields)],
+                "type": "object", "properties": ["fields": ExtractionField.objectSchema(task.fields, text: slot.focusText)],
                 "required": ["fields"], "additionalProperties": false,
             ]
         case .extraction:

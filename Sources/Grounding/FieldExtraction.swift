@@ -119,10 +119,19 @@ public struct ExtractionField: Sendable, Equatable {
         return "- \"\(name)\": \(description) (\(form))"
     }
 
-    /// A JSON object schema with every field required and no others.
-    public static func objectSchema(_ fields: [ExtractionField]) -> JSONValue {
+    /// A JSON object schema with every field required and no others; given the `text` the values come from, a
+    /// string field with candidates is held to the ones the text names.
+    public static func objectSchema(_ fields: [ExtractionField], text: String? = nil) -> JSONValue {
         var properties: [String: JSONValue] = [:]
         for field in fields { properties[field.name] = field.valueSchema }
+        // Given the text, a string field with candidates takes one of them (exact names, unlike a pattern, which
+        // the 1.5B writer squashed phrases to fit).
+        if let text {
+            for field in fields where field.type == .string {
+                let found = field.candidates(in: text)
+                if !found.isEmpty { properties[field.name] = ["type": "string", "enum": .array(found.map { .string($0) })] }
+            }
+        }
         return [
             "type": "object", "properties": .object(properties),
             "required": .array(fields.map(\.name).sorted().map { .string($0) }), "additionalProperties": false,

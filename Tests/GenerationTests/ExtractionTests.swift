@@ -212,6 +212,12 @@ import Testing
         let rejected = drafted.filter { $0.rejectionReason != GenerationPipeline.noFocusStatement }
         #expect(writer.received.count >= 2)
         let prompts = writer.received.map { $0.messages.last?.content ?? "" }
+        // The writer's schema holds the field to the candidates its text names (a server that ignores schemas is
+        // still caught by the form check below: odd calls break it).
+        for request in writer.received {
+            let allowed = request.jsonSchema?["properties"]?["fields"]?["properties"]?["opening"]?["enum"]?.arrayValue ?? []
+            #expect(!allowed.isEmpty && allowed.allSatisfy { $0.stringValue?.hasPrefix("vacuum_") == true }, "\(allowed)")
+        }
         for sample in kept + rejected {
             let passage = sample.context.first?.text ?? ""
             #expect(passage.range(of: #"\bvacuum_[a-z_]+\b"#, options: .regularExpression) != nil, "\(passage.prefix(300))")
