@@ -19,12 +19,11 @@ public enum FocusSelection {
             .map(\.range)
     }
 
-    /// The texts of an extraction sample that `text` offers (character offsets, in the passage's order): the
-    /// statements that name a candidate of every field with a candidates pattern. The writer extracts the fields
-    /// from one of them; asked to copy sentences from a whole passage, the 1.5B writer paraphrased them or copied
-    /// the instructions (README, "Extraction").
-    /// Statements whose candidate opens them come first ("VACUUM reclaims storage …" before "The autovacuum daemon
-    /// does not issue ANALYZE commands …"): what a sentence says of its subject is what it states about it.
+    /// The texts of an extraction sample that `text` offers (character offsets, best first): the statements that
+    /// name a candidate of every field with a candidates pattern. The writer extracts the fields from one of them;
+    /// asked to copy sentences from a whole passage, the 1.5B writer paraphrased them or copied the instructions
+    /// (README, "Extraction"). Statements whose candidate opens them come first ("VACUUM reclaims storage …"
+    /// before "The autovacuum daemon does not issue ANALYZE commands …"), then in the passage's order.
     public static func extractionTexts(in text: String, fields: [ExtractionField]) -> [Range<Int>] {
         let withCandidates = fields.filter { $0.candidates != nil }
         var ranked: [(range: Range<Int>, position: Int)] = []

@@ -174,5 +174,4 @@ public struct FieldRoundTrip: Sendable {
         }
         return nil
     }
-
 }
