@@ -260,12 +260,8 @@ public final class GenerationPipeline: @unchecked Sendable {
             if candidates.isEmpty, task.answerStyle == .sentence {
                 // Without a statement that stands alone the writer composes its own "answer" sentence, which
                 // no source sentence states; the slot moves to the next source without a model call.
-                return ([GeneratedSample(
-                    id: sampleID(slot), fields: [:], type: slot.target, sourceChunkIDs: [slot.context[0].chunkID],
-                    spans: [], generator: "llm", model: model?.name ?? "",
-                    checks: [CheckOutcome(name: Self.noFocusStatement, passed: false, score: 0,
-                                          reason: "no sentence of the source states a \(type.rawValue) fact on its own")],
-                    round: slot.round, context: slot.context)], TokenUsage())
+                return ([noStatement(slot, reason: "no sentence of the source states a \(type.rawValue) fact on its own")],
+                        TokenUsage())
             }
             if !candidates.isEmpty {
                 let perCall = task.answerStyle == .sentence ? max(1, min(options.draftsPerCall, candidates.count)) : 1
@@ -280,12 +276,8 @@ public final class GenerationPipeline: @unchecked Sendable {
             // Each refinement round takes the next statement of the same source.
             let texts = FocusSelection.extractionTexts(in: slot.context[0].text, fields: task.fields)
             guard !texts.isEmpty else {
-                return ([GeneratedSample(
-                    id: sampleID(slot), fields: [:], type: slot.target, sourceChunkIDs: [slot.context[0].chunkID],
-                    spans: [], generator: "llm", model: model?.name ?? "",
-                    checks: [CheckOutcome(name: Self.noFocusStatement, passed: false, score: 0,
-                                          reason: "no sentence of the source states the fields' values on its own")],
-                    round: slot.round, context: slot.context)], TokenUsage())
+                return ([noStatement(slot, reason: "no sentence of the source states the fields' values on its own")],
+                        TokenUsage())
             }
             slot.focus = texts[slot.round % texts.count]
             slot.context = [slot.context[0]]
@@ -315,6 +307,15 @@ public final class GenerationPipeline: @unchecked Sendable {
 
     /// The check that rejects a source with no statement to ask about (not refined: the next source is tried).
     package static let noFocusStatement = "no_focus_statement"
+
+    /// The rejected sample of a source with no statement to give the writer: no model call was made.
+    private func noStatement(_ slot: SampleSlot, reason: String) -> GeneratedSample {
+        GeneratedSample(
+            id: sampleID(slot), fields: [:], type: slot.target, sourceChunkIDs: [slot.context[0].chunkID],
+            spans: [], generator: "llm", model: model?.name ?? "",
+            checks: [CheckOutcome(name: Self.noFocusStatement, passed: false, score: 0, reason: reason)],
+            round: slot.round, context: slot.context)
+    }
 
     func sampleID(_ slot: SampleSlot) -> String {
         "\(task.seed)-\(slot.index)-\(slot.round)"
