@@ -273,13 +273,19 @@ public final class GenerationPipeline: @unchecked Sendable {
         }
         if model != nil, task.kind == .extraction, task.prompts["instructions"] == nil {
             // The text is a statement of the source that names a candidate; the writer only extracts the fields.
-            // Each refinement round takes the next statement of the same source.
+            // Each refinement round takes the next statement of the same source, until none is left.
             let texts = FocusSelection.extractionTexts(in: slot.context[0].text, fields: task.fields)
             guard !texts.isEmpty else {
                 return ([noStatement(slot, reason: "no sentence of the source states the fields' values on its own")],
                         TokenUsage())
             }
-            slot.focus = texts[slot.round % texts.count]
+            // Under the schema a statement held to its own words, the writer asked again about the same one mostly
+            // wrote the same values: a source whose statements were all tried moves on without a call.
+            guard slot.round < texts.count else {
+                return ([noStatement(slot, reason: "the source's \(texts.count) statement(s) were tried in earlier rounds")],
+                        TokenUsage())
+            }
+            slot.focus = texts[slot.round]
             slot.context = [slot.context[0]]
         }
         // Classification and extraction texts come from passage [1] alone: neighbours would only be read (they

@@ -206,8 +206,9 @@ import Testing
             return String(decoding: try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
         }
         let (kept, drafted) = try await Self.run(
-            writer: writer, reader: Self.reader(), count: 2,
-            opening: #"{description: "the first two words of the text", candidates: '\bvacuum_[a-z_]+\b'}"#, sourcesPerSample: 6)
+            writer: writer, reader: Self.reader(), count: 5,
+            opening: #"{description: "the first two words of the text", candidates: '\bvacuum_[a-z_]+\b'}"#, sourcesPerSample: 6,
+            rounds: 2)
         // A source whose candidates are all in code or lists offers no statement: it costs no model call.
         let rejected = drafted.filter { $0.rejectionReason != GenerationPipeline.noFocusStatement }
         #expect(writer.received.count >= 2)
@@ -235,6 +236,15 @@ import Testing
         }
         #expect(rejected.contains { $0.rejectionReason == "field_form" })
         #expect(kept.count + rejected.count == writer.received.count)
+        // A refinement round gives the next statement of its source; none is given twice, and a source whose
+        // statements were all tried moves on without a call.
+        let given = (kept + rejected).map { "\($0.sourceChunkIDs) \($0.text ?? "")" }
+        #expect(Set(given).count == given.count)
+        #expect((kept + rejected).contains { $0.round > 0 }, "\((kept + rejected).map { "\($0.round) \($0.rejectionReason ?? "kept")" })")
+        let spent = drafted.filter { $0.checks.first?.reason.hasSuffix("were tried in earlier rounds") == true }
+        for sample in spent {
+            #expect(sample.round == (kept + rejected).filter { $0.sourceChunkIDs == sample.sourceChunkIDs }.count)
+        }
     }
 
     /// A candidates pattern that no passage matches ends the run at once, saying so, with no model call.
@@ -322,7 +332,7 @@ import Testing
     }
 
     static func run(writer: ScriptedLanguageModel, reader: ScriptedLanguageModel, count: Int,
-                    opening: String = "\"the first two words of the text\"", sourcesPerSample: Int = 1)
+                    opening: String = "\"the first two words of the text\"", sourcesPerSample: Int = 1, rounds: Int = 0)
         async throws -> (kept: [GeneratedSample], rejected: [GeneratedSample])
     {
         let dir = TemporaryDirectory()
@@ -330,7 +340,7 @@ import Testing
         let task = try task(count: count, opening: opening)
         var options = GenerationOptions()
         options.sourcesPerSample = sourcesPerSample
-        options.maxRounds = 0
+        options.maxRounds = rounds
         let filter = ExtractionOnlyFilter(roundTrip: FieldRoundTrip(
             extractor: LanguageModelVerifier(model: reader), fields: task.fields, configuration: SupportChecker.Configuration(),
             verifier: LanguageModelVerifier(model: reader)))

@@ -11,11 +11,14 @@ The first path segment picks the behaviour of POST /<mode>/v1/chat/completions:
   logprobs  a one-token verdict "No" with top_logprobs (No -0.4, Yes -1.2, " no" -3.0, "Maybe" -4.0)
   dropall   closes the connection without answering, every time
 GET /count/<mode> returns how many chat calls <mode> received. Prints its port on the first line of stdout.
-It stops by itself after 120 seconds.
+It stops when the process that started it ends (the tests kill it when done). A fixed lifetime is wrong here:
+on a loaded machine a test has reached its first request more than two minutes after starting the server.
 """
 import json
+import os
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 counts = {}
@@ -91,5 +94,13 @@ class Handler(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(server.server_address[1], flush=True)
-threading.Timer(120, server.shutdown).start()
+
+
+def stop_when_orphaned(parent):
+    while os.getppid() == parent:
+        time.sleep(1)
+    server.shutdown()
+
+
+threading.Thread(target=stop_when_orphaned, args=(os.getppid(),), daemon=True).start()
 server.serve_forever()
