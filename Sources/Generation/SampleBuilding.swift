@@ -148,7 +148,7 @@ extension GenerationPipeline {
 
     /// The span rule: every value of a field that must be copied from the text is found in it (a number as
     /// digits, a phrase word for word after normalising case, spaces, quotes and dashes).
-    static func fieldSpans(text: String, values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome {
+    package static func fieldSpans(text: String, values: [String: JSONValue], fields: [ExtractionField]) -> CheckOutcome {
         var missing: [String] = []
         for field in fields where field.copied {
             switch (field.type, values[field.name]) {
@@ -156,7 +156,7 @@ extension GenerationPipeline {
                 if !FieldAgreement.states(n, in: text) { missing.append("\(field.name) \(FieldAgreement.format(n))") }
             default:
                 for phrase in ExtractionField.phrases(values[field.name]) where !phrase.isEmpty {
-                    if SpanLocator.locate(phrase, in: text)?.confidence != 1 { missing.append("\(field.name) \"\(phrase)\"") }
+                    if SpanLocator.locate(phrase, in: text)?.isExact != true { missing.append("\(field.name) \"\(phrase)\"") }
                 }
             }
         }

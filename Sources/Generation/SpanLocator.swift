@@ -10,6 +10,16 @@ public enum SpanLocator {
         public var range: Range<Int>
         /// 1 for an exact or normalised match; the word overlap for a sentence fallback.
         public var confidence: Double
+        /// Whether the quote itself was found (after normalising case, spaces, quotes and dashes), not a sentence
+        /// that holds its words. A fallback can hold all of them ("prevents the server from using indexes" in
+        /// "the server must be started with -P, which prevents it from using indexes") at confidence 1.
+        public var isExact: Bool
+
+        public init(range: Range<Int>, confidence: Double, isExact: Bool) {
+            self.range = range
+            self.confidence = confidence
+            self.isExact = isExact
+        }
     }
 
     /// Locates `quote` in `passage`.
@@ -23,7 +33,7 @@ public enum SpanLocator {
         if let at = find(normQuote, in: normText) {
             let start = map[at]
             let end = map[at + normQuote.count - 1] + 1
-            return Match(range: start..<end, confidence: 1)
+            return Match(range: start..<end, confidence: 1, isExact: true)
         }
         // Fallback: the sentence (or pair of adjacent sentences) covering most of the quote's words.
         let quoteWords = Set(words(String(normQuote)))
@@ -41,7 +51,7 @@ public enum SpanLocator {
             }
         }
         guard let best, best.1 >= minimumOverlap else { return nil }
-        return Match(range: best.0, confidence: best.1)
+        return Match(range: best.0, confidence: best.1, isExact: false)
     }
 
     /// Lower-cased characters with whitespace runs collapsed and typographic quotes and dashes made plain, with

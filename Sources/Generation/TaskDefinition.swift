@@ -558,7 +558,7 @@ extension TaskDefinition {
     public func questionFocusChecks(question: String, focus: String?, passages: [String]) -> [CheckOutcome]? {
         guard textsAreQuestions, let focus else { return nil }
         let phrase = focus.trimmingCharacters(in: .whitespacesAndNewlines)
-        let located = passages.contains { SpanLocator.locate(phrase, in: $0)?.confidence == 1 }
+        let located = passages.contains { SpanLocator.locate(phrase, in: $0)?.isExact == true }
         return QuestionForm.spanFirstChecks(question: question, span: located ? phrase : nil).map(CheckOutcome.init)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import Grounding
 import Testing
 
 @Suite struct SpanLocatorTests {
@@ -16,7 +17,7 @@ import Testing
         #expect(String(Array(passage)[loose.range]) == "even while the database is in use.  It does not")
         let quoted = try #require(SpanLocator.locate("connects to the \"local\" server", in: passage))
         #expect(String(Array(passage)[quoted.range]) == "connects to the “local” server")
-        #expect(exact.confidence == 1)
+        #expect(exact.confidence == 1 && exact.isExact && loose.isExact && quoted.isExact)
     }
 
     @Test func paraphrasesFallBackToTheBestSentenceOrNothing() throws {
@@ -24,6 +25,22 @@ import Testing
         #expect(String(Array(passage)[paraphrase.range]).hasPrefix("The pg_dump utility"))
         #expect(paraphrase.confidence < 1)
         #expect(SpanLocator.locate("VACUUM reclaims storage occupied by dead tuples", in: passage) == nil)
+        #expect(!paraphrase.isExact)
+    }
+
+    /// Stop 34's run kept `-P` / "prevents the server from using indexes for system catalog lookups" as copied from
+    /// the manual's "…started with the -P option, which prevents it from using indexes for system catalog lookups":
+    /// the sentence holds every content word of the value, so the fallback's overlap is 1, and the span rule took
+    /// that for a copy. A copy is an exact match.
+    @Test func aSentenceHoldingEveryWordIsNotACopy() throws {
+        let sentence = "To recover safely, the server must be started with the -P option, which prevents it from using "
+            + "indexes for system catalog lookups."
+        let reworded = try #require(SpanLocator.locate("prevents the server from using indexes for system catalog lookups", in: sentence))
+        #expect(reworded.confidence == 1 && !reworded.isExact)
+        #expect(SpanLocator.locate("prevents it from using indexes for system catalog lookups", in: sentence)?.isExact == true)
+        let fields = [ExtractionField(name: "purpose", description: "what it controls")]
+        #expect(!GenerationPipeline.fieldSpans(text: sentence, values: ["purpose": "prevents the server from using indexes"], fields: fields).passed)
+        #expect(GenerationPipeline.fieldSpans(text: sentence, values: ["purpose": "prevents it from using indexes"], fields: fields).passed)
     }
 }
 
