@@ -279,8 +279,8 @@ public final class GenerationPipeline: @unchecked Sendable {
                 return ([noStatement(slot, reason: "no sentence of the source states the fields' values on its own")],
                         TokenUsage())
             }
-            // Under the schema a statement held to its own words, the writer asked again about the same one mostly
-            // wrote the same values: a source whose statements were all tried moves on without a call.
+            // Asked again about the same statement, the writer mostly wrote the same values (stop 33: 73 of 231
+            // calls repeated an earlier reply): a source whose statements were all tried moves on without a call.
             guard slot.round < texts.count else {
                 return ([noStatement(slot, reason: "the source's \(texts.count) statement(s) were tried in earlier rounds")],
                         TokenUsage())
