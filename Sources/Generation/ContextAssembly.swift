@@ -6,39 +6,53 @@ import Retrieval
 import Store
 import LanguageModels
 
+/// A passage a target's slot may draw, with the subject its text must be about when the target has subjects.
+struct PassageDraw: Sendable {
+    var passage: SourcePassage
+    var subject: String?
+}
+
 /// Context assembly: which passages a slot's prompt holds.
 extension GenerationPipeline {
     /// For each class, the usable passages in the order to try them: first those that hybrid search finds for
     /// the class's definition (a passage about a place for "asks for a location"), most relevant first, then
     /// the rest in the sampler's order. A random passage often holds nothing a text of a given class could be
-    /// about, and the writer then writes an example of another class.
-    func passagesFitting(_ quotas: [String: Int], among passages: [SourcePassage]) throws -> [String: [SourcePassage]] {
+    /// about, and the writer then writes an example of another class. A label with subjects draws only passages
+    /// that have one, once per subject: every passage's first subject, then every second one, and so on.
+    func passagesFitting(_ quotas: [String: Int], among passages: [SourcePassage]) throws -> [String: [PassageDraw]] {
         let mode: SearchMode = retriever.embedder == nil ? .lexical : .hybrid
         let byID = Dictionary(passages.map { ($0.chunkID, $0) }, uniquingKeysWith: { a, _ in a })
-        var result: [String: [SourcePassage]] = [:]
+        var result: [String: [PassageDraw]] = [:]
         for (label, quota) in quotas {
             let name = label.replacingOccurrences(of: "_", with: " ")
             let query = task.labelDefinitions[label].map { "\(name): \($0)" } ?? name
             let depth = min(passages.count, max(1, options.sourcesPerSample) * quota)
             let hits = try retriever.search(query, options: SearchOptions(k: depth, mode: mode)).map(\.chunk.id)
-            // A label whose texts need a subject in their passage draws only passages that have one.
-            let task = self.task
-            let fits = { (passage: SourcePassage) in
-                task.labelSubjects[label] == nil || !task.subjects(of: label, in: passage.text).isEmpty
-            }
-            let first = hits.compactMap { byID[$0] }.filter(fits)
+            let first = hits.compactMap { byID[$0] }
             let taken = Set(first.map(\.chunkID))
-            result[label] = first + passages.filter { !taken.contains($0.chunkID) && fits($0) }
+            let ordered = first + passages.filter { !taken.contains($0.chunkID) }
+            guard task.labelSubjects[label] != nil else {
+                result[label] = ordered.map { PassageDraw(passage: $0) }
+                continue
+            }
+            let subjects = ordered.map { task.subjects(of: label, in: $0.text) }
+            let rounds = subjects.map(\.count).max() ?? 0
+            result[label] = (0..<rounds).flatMap { round in
+                zip(ordered, subjects).compactMap { passage, own in
+                    own.count > round ? PassageDraw(passage: passage, subject: own[round]) : nil
+                }
+            }
         }
         return result
     }
 
     /// For an extraction task whose fields have candidates patterns, the passages in which every such field has a
     /// candidate (under the target "extraction"); empty, so any passage is drawn, when no field has one.
-    func passagesNamingCandidates(among passages: [SourcePassage]) -> [String: [SourcePassage]] {
+    func passagesNamingCandidates(among passages: [SourcePassage]) -> [String: [PassageDraw]] {
         let finding = task.fields.filter { $0.candidates != nil }
         guard !finding.isEmpty else { return [:] }
-        return ["extraction": passages.filter { passage in finding.allSatisfy { !$0.candidates(in: passage.text).isEmpty } }]
+        return ["extraction": passages.filter { passage in finding.allSatisfy { !$0.candidates(in: passage.text).isEmpty } }
+            .map { PassageDraw(passage: $0) }]
     }
 
     /// The source passage plus retrieved neighbours within the word budget; for multi-hop and comparison

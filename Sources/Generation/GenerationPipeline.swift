@@ -198,11 +198,15 @@ public final class GenerationPipeline: @unchecked Sendable {
                 return have < quota ? "\(key) \(have)/\(quota)" : nil
             }.sorted().joined(separator: ", ")
             let tried = await state.slotsStarted
+            let exhausted = await state.exhaustedTargets.subtracting(unservable).sorted()
             report.shortfall = stop?.isRequested == true
                 ? "stopped on request after \(tried) sources with quotas unmet: \(missing) (rerun the same command to go on)"
                 : !unservable.isEmpty
                 ? "no usable chunk has what \(unservable.joined(separator: ", ")) needs (a match of the task's subjects or "
                     + "candidates pattern); quotas unmet: \(missing)"
+                : !exhausted.isEmpty
+                ? "every passage that has what \(exhausted.joined(separator: ", ")) needs (a match of the task's subjects or "
+                    + "candidates pattern) was tried; quotas unmet: \(missing)"
                 : tried >= options.sourcesPerSample * task.count
                 ? "stopped after \(tried) sources (\(options.sourcesPerSample) per requested sample) with quotas unmet: \(missing)"
                 : "sources ran out after \(passages.count) usable chunks with quotas unmet: \(missing)"

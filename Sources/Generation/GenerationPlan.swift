@@ -13,8 +13,10 @@ actor RunState {
     private let passages: [SourcePassage]
     private var nextPassage = 0
     /// Per-target passage orders (classification); targets without one take `passages` in turn.
-    private let passagesByTarget: [String: [SourcePassage]]
+    private let passagesByTarget: [String: [PassageDraw]]
     private var nextPassageByTarget: [String: Int] = [:]
+    /// Targets whose own passages are all drawn: they get no new slot, and the other targets go on.
+    private(set) var exhaustedTargets: Set<String> = []
     private var nextIndex = 0
     private var pending: [SampleSlot] = []
     private(set) var kept: [GeneratedSample] = []
@@ -32,7 +34,7 @@ actor RunState {
     var slotsStarted: Int { nextIndex }
 
     init(quotas: [String: Int], passages: [SourcePassage], seed: UInt64, maxSlots: Int,
-         passagesByTarget: [String: [SourcePassage]] = [:]) {
+         passagesByTarget: [String: [PassageDraw]] = [:]) {
         self.maxSlots = maxSlots
         self.quotas = quotas
         self.passages = passages
@@ -57,24 +59,30 @@ actor RunState {
             let target: String
             if !targetOrder.isEmpty {
                 target = targetOrder.removeFirst()
-            } else if let missing = quotas.keys.sorted().first(where: { needs($0) }) {
+            } else if let missing = quotas.keys.sorted().first(where: { needs($0) && !exhaustedTargets.contains($0) }) {
                 target = missing
             } else {
                 return nil
             }
-            guard needs(target) else { continue }
+            guard needs(target), !exhaustedTargets.contains(target) else { continue }
             let passage: SourcePassage
+            var subject: String?
             if let own = passagesByTarget[target] {
                 let next = nextPassageByTarget[target, default: 0]
-                guard next < own.count, nextIndex < maxSlots else { return nil }
-                passage = own[next]
+                guard nextIndex < maxSlots else { return nil }
+                guard next < own.count else {
+                    exhaustedTargets.insert(target)
+                    continue
+                }
+                (passage, subject) = (own[next].passage, own[next].subject)
                 nextPassageByTarget[target] = next + 1
             } else {
                 guard nextPassage < passages.count, nextIndex < maxSlots else { return nil }
                 passage = passages[nextPassage]
                 nextPassage += 1
             }
-            let slot = SampleSlot(index: nextIndex, target: target, context: [passage])
+            var slot = SampleSlot(index: nextIndex, target: target, context: [passage])
+            slot.subject = subject
             nextIndex += 1
             inFlight[target, default: 0] += 1
             return slot

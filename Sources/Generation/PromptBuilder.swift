@@ -20,6 +20,9 @@ public struct SampleSlot: Sendable, Equatable {
     /// Span-first drafting of several statements in one call: every statement the call asks about, in order
     /// (`focus` is the first). Empty or one: a single draft.
     public var drafts: [Range<Int>] = []
+    /// Classification with label subjects: the one subject of the source passage this slot's text must be about
+    /// (a passage that defines two abbreviations serves two slots); nil: any of them.
+    public var subject: String?
 
     public init(index: Int, target: String, context: [SourcePassage], feedback: String? = nil, round: Int = 0,
                 focus: Range<Int>? = nil) {
@@ -239,7 +242,7 @@ public struct PromptBuilder: Sendable {
                 Reply as {"question": ..., "answer": ..., "evidence": ...}.
                 """
         case .classification:
-            return classificationInstructions(for: slot.target, passage: slot.context.first?.text ?? "")
+            return classificationInstructions(for: slot.target, passage: slot.context.first?.text ?? "", subject: slot.subject)
         case .extraction:
             // A field with candidates names them, so the writer takes one its text states.
             let passage = slot.focusText ?? slot.context.first?.text ?? ""
@@ -278,7 +281,7 @@ public struct PromptBuilder: Sendable {
 
     /// A text of the task's text form about one fact of passage [1], that is an example of `target` and of no
     /// other class; the evidence is the sentence it is about.
-    func classificationInstructions(for target: String, passage: String) -> String {
+    func classificationInstructions(for target: String, passage: String, subject: String? = nil) -> String {
         let form = task.textForm
         let others = task.labels.filter { $0 != target }.map(describe).joined(separator: "; ")
         var text = """
@@ -287,7 +290,7 @@ public struct PromptBuilder: Sendable {
             Rules:
             - Write it in your own words as a real \(form); never mention "the passage", "the context", "the text" or these instructions.
             """
-        let subjects = task.subjects(of: target, in: passage)
+        let subjects = subject.map { [$0] } ?? task.subjects(of: target, in: passage)
         if !subjects.isEmpty {
             text += "\n- It must be about " + subjects.map { "\"\($0)\"" }.joined(separator: " or ") + ", as passage [1] states it."
         }

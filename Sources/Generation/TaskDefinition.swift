@@ -95,8 +95,12 @@ public struct TaskDefinition: Sendable, Equatable {
     /// classification: for a label whose texts must be about a particular kind of thing in their passage (an
     /// abbreviation the passage defines), a regular expression that finds such things. Only passages with a match
     /// are drawn for the label, the writer is told the matches, and a text must contain one or have it as its
-    /// focus (`label_subject`). The first capture group is the subject when the pattern has one.
+    /// focus (`label_subject`). The first capture group is the subject when the pattern has one. The value
+    /// ``TaskDefinition/definedAbbreviations`` (`abbreviations`) finds the abbreviations a passage defines instead
+    /// (``Abbreviations``), which no regular expression can: their long form's initials must spell them.
     public var labelSubjects: [String: String] = [:]
+    /// The `subjects` value that stands for the abbreviations a passage defines.
+    public static let definedAbbreviations = "abbreviations"
     /// classification: a regular expression a label's texts must match somewhere ("how many|when|what year" for a
     /// number question). A label without one is the residual class: its texts must match no other label's form
     /// (`label_form`). The 1.5B writer mixes up classes whose questions read alike ("What are the types of …"
@@ -520,7 +524,9 @@ extension TaskDefinition {
     /// The subjects a text of `label` may be about in `passage`: each match of the label's subject pattern (its
     /// first capture group when it has one), in order, without repeats; empty when the label has no pattern.
     public func subjects(of label: String, in passage: String) -> [String] {
-        labelSubjects[label].map { distinctMatches(of: $0, in: passage) } ?? []
+        labelSubjects[label].map {
+            $0 == Self.definedAbbreviations ? Abbreviations.defined(in: passage) : distinctMatches(of: $0, in: passage)
+        } ?? []
     }
 
     /// The `label_subject` check of a classification text written for `label` from `passage`: it names one of

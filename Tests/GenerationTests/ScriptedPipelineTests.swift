@@ -290,6 +290,37 @@ import Testing
         #expect(kept.contains { $0.type == "alpha" })
     }
 
+    /// A label whose subject only one passage has runs out of passages after that one; the run goes on with the
+    /// other label instead of ending there, and says which label's passages were all tried.
+    @Test func aLabelWhosePassagesRunOutDoesNotStopTheOthers() async throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.database(dir)
+        let task = try TaskDefinition.parse("""
+            domain: "PostgreSQL 15 administration"
+            kind: classification
+            count: 10
+            seed: 3
+            classification:
+              labels: [alpha, beta]
+              subjects: {alpha: '\\b(pg_upgrade)\\b'}
+            """)
+        let writer = ScriptedLanguageModel { _, request in
+            Self.askedLabel(request) == "alpha"
+                ? Self.goodReply(request, text: "What does pg_upgrade do? \(Self.evidence(request))") : Self.goodReply(request)
+        }
+        var options = GenerationOptions()
+        options.maxRounds = 0
+        let journaled = JournaledModel(base: writer, journal: StoreJournal(store: db.retriever.store))
+        let pipeline = GenerationPipeline(task: task, retriever: db.retriever, model: journaled, filter: nil, options: options)
+        let (kept, rejected, report) = try await pipeline.run(databasePath: db.path)
+
+        let alphaPassages = Set((kept + rejected).filter { $0.type == "alpha" }.compactMap { $0.context.first?.text })
+        #expect(alphaPassages.count == 1 && alphaPassages.first?.contains("pg_upgrade") == true)
+        #expect(kept.filter { $0.type == "alpha" }.count <= 1)
+        #expect(kept.filter { $0.type == "beta" }.count == 5, "the run stopped when alpha ran out")
+        #expect(report.shortfall?.contains("every passage that has what alpha needs") == true, "\(report.shortfall ?? "")")
+    }
+
     @Test func aNearDuplicateOfAKeptTextIsRejected() async throws {
         let dir = TemporaryDirectory()
         let db = try Self.database(dir)

@@ -147,6 +147,15 @@ import Testing
         let prompt = PromptBuilder(task: task).messages(for: SampleSlot(
             index: 0, target: "ABBR", context: [SourcePassage(chunkID: 1, document: "d", text: passage, start: 0)]))
         #expect(prompt.last?.content.contains("It must be about \"ASL\" or \"NSF\", as passage [1] states it.") == true)
+        // A slot drawn for one of them names only that one.
+        var slot = SampleSlot(index: 1, target: "ABBR", context: [SourcePassage(chunkID: 1, document: "d", text: passage, start: 0)])
+        slot.subject = "NSF"
+        #expect(PromptBuilder(task: task).messages(for: slot).last?.content.contains("It must be about \"NSF\", as passage [1] states it.") == true)
+
+        // Defined by initials, not in parentheses: the short form counts when capitalised words spell it.
+        let spelled = "The National Football League held its draft in New York. The NFL then moved it to Chicago in "
+            + "World War II's aftermath; the U.S. TV rights went to CBS."
+        #expect(task.subjects(of: "ABBR", in: spelled) == ["NFL"])
     }
 
     /// The TREC task's question forms, run by rag's own check on 1,000 real TREC questions (the file's last
