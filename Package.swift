@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "GenerationTests",
             dependencies: ["RAGTestSupport", "Dataset", "Generation", "Grounding", "LanguageModels", "Store", "Retrieval", "Embeddings",
-                           "Ingest", "rag"],
+                           "Ingest", "TextAnalysis", "rag"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -291,7 +291,14 @@ public struct PromptBuilder: Sendable {
             - Write it in your own words as a real \(form); never mention "the passage", "the context", "the text" or these instructions.
             """
         let subjects = subject.map { [$0] } ?? task.subjects(of: target, in: passage)
-        if !subjects.isEmpty {
+        if let subject, let long = task.longForm(of: subject, label: target, in: passage) {
+            // The 1.5B writer asked "What does ABC stand for?" with "ABC" as its answer when told only the subject.
+            text += """
+
+                - It must ask what "\(subject)" stands for (its focus is then "\(long)"), or what the abbreviation of \
+                "\(long)" is (its focus is then "\(subject)"), as passage [1] states it.
+                """
+        } else if !subjects.isEmpty {
             text += "\n- It must be about " + subjects.map { "\"\($0)\"" }.joined(separator: " or ") + ", as passage [1] states it."
         }
         if !task.allowLabelNames {

@@ -529,6 +529,13 @@ extension TaskDefinition {
         } ?? []
     }
 
+    /// What `passage` says `subject` stands for, when the label's subjects are the built-in abbreviations and the
+    /// passage spells it out ("NSF" → "National Science Foundation"); nil otherwise.
+    public func longForm(of subject: String, label: String, in passage: String) -> String? {
+        guard labelSubjects[label] == Self.definedAbbreviations else { return nil }
+        return Abbreviations.definitions(in: passage).first { $0.short == subject }?.long
+    }
+
     /// The `label_subject` check of a classification text written for `label` from `passage`: it names one of
     /// the passage's subjects, or its focus is one. Nil when the label has no subject pattern.
     public func labelSubjectCheck(text: String, focus: String?, label: String, passage: String) -> CheckOutcome? {

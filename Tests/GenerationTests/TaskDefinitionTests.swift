@@ -5,6 +5,7 @@ import Generation
 import Grounding
 import RAGTestSupport
 import Testing
+import TextAnalysis
 
 @Suite struct TaskDefinitionTests {
     /// Every task file the README runs parses, and the seeded TREC task's seeds are real questions of the TREC
@@ -147,15 +148,41 @@ import Testing
         let prompt = PromptBuilder(task: task).messages(for: SampleSlot(
             index: 0, target: "ABBR", context: [SourcePassage(chunkID: 1, document: "d", text: passage, start: 0)]))
         #expect(prompt.last?.content.contains("It must be about \"ASL\" or \"NSF\", as passage [1] states it.") == true)
-        // A slot drawn for one of them names only that one.
+        // A slot drawn for one of them names only that one, with what the passage says it stands for.
         var slot = SampleSlot(index: 1, target: "ABBR", context: [SourcePassage(chunkID: 1, document: "d", text: passage, start: 0)])
         slot.subject = "NSF"
-        #expect(PromptBuilder(task: task).messages(for: slot).last?.content.contains("It must be about \"NSF\", as passage [1] states it.") == true)
+        let one = try #require(PromptBuilder(task: task).messages(for: slot).last?.content)
+        #expect(one.contains("It must ask what \"NSF\" stands for (its focus is then \"National Science Foundation\")"), "\(one)")
+        #expect(!one.contains("\"ASL\""))
+        #expect(Abbreviations.definitions(in: "Emissions under business as usual (BAU) rise.")
+                == [Abbreviations.Definition(short: "BAU", long: "business as usual")])
 
         // Defined by initials, not in parentheses: the short form counts when capitalised words spell it.
         let spelled = "The National Football League held its draft in New York. The NFL then moved it to Chicago in "
             + "World War II's aftermath; the U.S. TV rights went to CBS."
         #expect(task.subjects(of: "ABBR", in: spelled) == ["NFL"])
+    }
+
+    /// On the XQuAD paragraphs (real Wikipedia text), the abbreviations a paragraph defines: those in parentheses
+    /// and those its words (or its article's title) spell out, but no Roman numeral and no short form the paragraph
+    /// never spells out.
+    @Test func abbreviationsTheXquadParagraphsDefineAreFound() throws {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: SharedData.path("qa/xquad/xquad.en.json"))))
+        let articles = try #require((json as? [String: Any])?["data"] as? [[String: Any]])
+        // Each paragraph under its article's title, as `rag ingest` stores an XQuAD context (the title is its heading).
+        let paragraphs = articles.flatMap { article in
+            (article["paragraphs"] as? [[String: Any]] ?? []).compactMap { paragraph in
+                (paragraph["context"] as? String).map { "\(article["title"] as? String ?? "")\n\n\($0)" }
+            }
+        }
+        let found = paragraphs.map { Abbreviations.defined(in: $0) }
+        let all = Set(found.joined())
+        // In parentheses ("American Sign Language (ASL)") and spelled out ("the Lunar Module ... the LM").
+        for form in ["ASL", "NSF", "UDP", "TUMAS", "PZPN", "MSFC", "IPCC", "ABC", "V&A"] { #expect(all.contains(form), "\(form)") }
+        // Roman numerals, and short forms no paragraph spells out (TV, NBC: no "National Broadcasting Company").
+        for form in ["II", "XLIX", "TV", "NBC"] { #expect(!all.contains(form), "\(form)") }
+        // Enough for the TREC task's 20 ABBR questions: more paragraphs with one than it needs.
+        #expect(found.filter { !$0.isEmpty }.count >= 30, "\(found.filter { !$0.isEmpty }.count)")
     }
 
     /// The TREC task's question forms, run by rag's own check on 1,000 real TREC questions (the file's last
