@@ -64,6 +64,11 @@ extension GenerationPipeline {
                 }
             }
         }
+        if task.kind == .classification, let subject = slot.subject, let source = slot.context.first,
+           let answer = task.subjectAnswer(question: fields["text"]?.stringValue ?? "", subject: subject,
+                                           label: slot.target, passage: source.text) {
+            fields["focus"] = .string(answer)
+        }
         var sample = GeneratedSample(
             id: sampleID(slot), fields: fields, type: slot.target, sourceChunkIDs: slot.context.map(\.chunkID),
             spans: spans, generator: generator, model: model, checks: [], round: slot.round, context: slot.context)

@@ -536,6 +536,18 @@ extension TaskDefinition {
         return Abbreviations.definitions(in: passage).first { $0.short == subject }?.long
     }
 
+    /// The answer of a question about an abbreviation its passage defines, which the passage settles: the long form
+    /// when the question names only the short one ("What does NSF stand for?"), the short form when it names only
+    /// the long one. Nil when the label's subjects are not the built-in abbreviations, the passage does not spell
+    /// `subject` out, or the question names both or neither. The 1.5B writer gave "NSF" as the answer to "What does
+    /// NSF stand for?" in most of its tries.
+    public func subjectAnswer(question: String, subject: String, label: String, passage: String) -> String? {
+        guard let long = longForm(of: subject, label: label, in: passage) else { return nil }
+        let namesShort = question.range(of: "\\b\(NSRegularExpression.escapedPattern(for: subject))\\b", options: .regularExpression) != nil
+        let namesLong = question.range(of: long, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+        return namesShort == namesLong ? nil : namesShort ? long : subject
+    }
+
     /// The `label_subject` check of a classification text written for `label` from `passage`: it names one of
     /// the passage's subjects, or its focus is one. Nil when the label has no subject pattern.
     public func labelSubjectCheck(text: String, focus: String?, label: String, passage: String) -> CheckOutcome? {

@@ -154,6 +154,14 @@ import TextAnalysis
         let one = try #require(PromptBuilder(task: task).messages(for: slot).last?.content)
         #expect(one.contains("It must ask what \"NSF\" stands for (its focus is then \"National Science Foundation\")"), "\(one)")
         #expect(!one.contains("\"ASL\""))
+        // The passage settles the answer: the long form for the short one, and the other way round.
+        #expect(task.subjectAnswer(question: "What does NSF stand for?", subject: "NSF", label: "ABBR", passage: passage)
+                == "National Science Foundation")
+        #expect(task.subjectAnswer(question: "What is the abbreviation of the national science foundation?", subject: "NSF",
+                                   label: "ABBR", passage: passage) == "NSF")
+        #expect(task.subjectAnswer(question: "Is NSF the National Science Foundation?", subject: "NSF", label: "ABBR",
+                                   passage: passage) == nil)
+        #expect(task.subjectAnswer(question: "What does NSF stand for?", subject: "NSF", label: "LOC", passage: passage) == nil)
         #expect(Abbreviations.definitions(in: "Emissions under business as usual (BAU) rise.")
                 == [Abbreviations.Definition(short: "BAU", long: "business as usual")])
 
